@@ -1,0 +1,24 @@
+/** Keys whose values are credentials (BEHAVIOUR.md §5), in every spelling we meet. */
+const SECRET_KEYS = new Set(['password', 'auth', 'identitytoken', 'registrytoken']);
+
+/** What a credential is replaced with. */
+export const REDACTED = '<redacted>';
+
+/** Whether a key names a credential (case-insensitive: `password`, `auth`, `identityToken`, `registryToken`). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase());
+}
+
+/** A deep copy of plain data with every non-empty credential replaced by `<redacted>`; non-plain objects are kept out. */
+export function redact<T>(value: T, seen = new WeakSet<object>()): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]' as T;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, seen)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'function') continue;
+    out[key] = isSecretKey(key) && typeof v === 'string' && v !== '' ? REDACTED : redact(v, seen);
+  }
+  return out as T;
+}
