@@ -4,3 +4,6 @@ export { MissingResourceError } from './missing-resource-error.js';
 export { InvalidResourceError } from './invalid-resource-error.js';
 export { ResourceTimeoutError } from './resource-timeout-error.js';
 export { HookToolError, type HookToolFailure } from './hook-tool-error.js';
+export { CharmConfigError } from './charm-config-error.js';
+export { UnknownResourceError } from './unknown-resource-error.js';
+export { ResourceNotAvailableError } from './resource-not-available-error.js';

@@ -1,0 +1,18 @@
+import { DockerResourceError } from './docker-resource-error.js';
+
+/** `getInfo()` on a resource that was never requested or is still being fetched. */
+export class ResourceNotAvailableError extends DockerResourceError {
+  override name = 'ResourceNotAvailableError';
+  readonly resource: string;
+  readonly state: string;
+
+  constructor(resource: string, state: string) {
+    super(
+      state === 'idle'
+        ? `resource "${resource}" was never requested: call fetch("${resource}") first, or set auto-fetch: true in metadata.yaml`
+        : `resource "${resource}" is still being fetched: await settled() first`,
+    );
+    this.resource = resource;
+    this.state = state;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * docker-resource: Juju `oci-image` charm resources for charm authors.
+ *
+ * The public surface, and nothing else. Left out on purpose: the CLI's
+ * internals, the state-file and lock helpers, and the fetch step, which
+ * the layer runs for you. The test harness is `docker-resource/testing`.
+ */
+export {
+  openLayer,
+  DockerResourceLayer,
+  type LayerOptions,
+  type HookSummary,
+  type Transition,
+} from './orchestrator.js';
+export { readLayerSnapshot, type LayerSnapshot } from './layer-snapshot.js';
+export {
+  ImageInfo,
+  parseImageFile,
+  contentDigest,
+  redactImageFields,
+  type ImageFields,
+  type ImageDetails,
+} from './image-info.js';
+export { parseImageReference, isValidImageReference, type ImageReference } from './image-reference.js';
+export {
+  createHookTools,
+  type HookTools,
+  type Runner,
+  type CallOptions,
+  type LogLevel,
+  type UnitStatus,
+} from './hook-tools.js';
+export { deriveFlags, resourceFlag, FLAG_PREFIX } from './flags.js';
+export { combineStatuses, layerStatus, STATUS_PRIORITY, type Status, type StatusState } from './status.js';
+export type { ResourceView } from './resource-view.js';
+export type { HistoryEntry } from './layer-state.js';
+export { connectInspector, DEFAULT_INSPECTOR_URL, type InspectorConnection } from './inspector.js';
+export { machineDiagram } from './graph.js';
+export {
+  resourceMachine,
+  type ResourceContext,
+  type ResourceEvent,
+  type ResourceState,
+  type Failure,
+} from '../machines/resource.machine.js';
+export * from './errors/index.js';

@@ -1,0 +1,47 @@
+/** A read-only look at a charm's layer state: no lock, no hook tool, safe outside a hook. */
+import { charmDirFromEnv, readCharm } from './charm.js';
+import { UnknownResourceError } from './errors/index.js';
+import { deriveFlags } from './flags.js';
+import type { ImageInfo } from './image-info.js';
+import { readState, type HistoryEntry, type LayerState } from './layer-state.js';
+import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
+import { statePaths } from './state-file.js';
+
+/** What a charm's layer state says now. */
+export interface LayerSnapshot {
+  charmDir: string;
+  resources: ResourceView[];
+  flags: string[];
+  state: LayerState;
+  warnings: string[];
+  /** The image info of an available resource, or the error that says why not. */
+  getInfo(name: string): ImageInfo;
+  history(name: string): HistoryEntry[];
+}
+
+/** Reads the charm's metadata and saved state without taking the lock or running a hook tool. */
+export async function readLayerSnapshot(
+  options: { charmDir?: string; stateFile?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<LayerSnapshot> {
+  const charmDir = options.charmDir ?? charmDirFromEnv(options.env ?? process.env);
+  const charm = await readCharm(charmDir);
+  const { state, warnings } = await readState(options.stateFile ?? statePaths(charmDir).file);
+  const resources: ResourceView[] = charm.resources.map(({ name }) => {
+    const saved = state.resources[name];
+    return saved ? { name, state: saved.value, context: saved.context } : { name, state: 'idle', context: freshContext(name) };
+  });
+  const find = (name: string) => {
+    const view = resources.find((r) => r.name === name);
+    if (!view) throw new UnknownResourceError(name, charm.resources.map((r) => r.name));
+    return view;
+  };
+  return {
+    charmDir,
+    resources,
+    flags: deriveFlags(resources, state.autoFetched),
+    state,
+    warnings,
+    getInfo: (name) => imageInfoOf(find(name)),
+    history: (name) => (find(name), state.history[name] ?? []),
+  };
+}

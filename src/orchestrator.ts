@@ -1,0 +1,533 @@
+/**
+ * One hook cycle over N resource actors: restore, request, fetch with a bound,
+ * settle, derive flags and status, set status, persist.
+ */
+import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
+import {
+  resourceMachine,
+  type FetchInput,
+  type FetchOutput,
+  type ResourceEvent,
+  type ResourceState,
+} from '../machines/resource.machine.js';
+import { type CharmResource, charmDirFromEnv, hookNameFromEnv, readCharm } from './charm.js';
+import { DockerResourceError, HookToolError, UnknownResourceError } from './errors/index.js';
+import { createFetchImage, type RetryPolicy } from './fetch-image.js';
+import { deriveFlags } from './flags.js';
+import { createHookTools, type HookTools } from './hook-tools.js';
+import type { ImageInfo } from './image-info.js';
+import { acquireLock } from './lock.js';
+import { redactInspection } from './inspection.js';
+import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
+import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
+import { statePaths, writeStateFile } from './state-file.js';
+import { combineStatuses, layerStatus, sameStatus, type Status } from './status.js';
+
+/** A lifecycle transition of one resource, safe to log: no credential in it. */
+export interface Transition {
+  resource: string;
+  from: ResourceState;
+  to: ResourceState;
+  /** The event that caused it: `FETCH`, `REFETCH`, `RETRY`, or XState's fetch done/error/after event, summarised. */
+  event: { type: string; digest?: string; kind?: string; reason?: string };
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** The hook it happened in, if known. */
+  hook: string | null;
+}
+
+/** Options of {@link openLayer}; each mirrors a layer option or a hook fact. */
+export interface LayerOptions {
+  /** The charm directory (default: JUJU_CHARM_DIR, else CHARM_DIR, else the current directory). */
+  charmDir?: string;
+  /** The hook environment (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** The hook tools (default: the real ones, spawned through execa). */
+  tools?: HookTools;
+  /** The hook's name (default: from JUJU_DISPATCH_PATH or JUJU_HOOK_NAME). */
+  hookName?: string;
+  /** Set the unit's status automatically (default: layer.yaml's `set-status`, else true). */
+  setStatus?: boolean;
+  /** How many resources to fetch at once (default 16). */
+  concurrency?: number;
+  /** The time limit of one fetch, in ms (default 5 minutes). */
+  fetchTimeoutMs?: number;
+  /** In-hook retries of a failing `resource-get` (default: 1 retry after 500 ms; `{ retries: 0 }` turns it off). */
+  retry?: Partial<RetryPolicy>;
+  /** Where the state is kept (default `<charmDir>/.docker-resource/state.json`). */
+  stateFile?: string;
+  /** How long to wait for another process holding the state lock, in ms (default 120 s). */
+  lockTimeoutMs?: number;
+  /** How many transitions to keep per resource in the history (default 20). */
+  historyLimit?: number;
+  /** An XState inspector (e.g. `createSkyInspector().inspect`); receives every actor's events, redacted. */
+  inspect?: ((event: InspectionEvent) => void) | { next?: (event: InspectionEvent) => void };
+  /** Where warnings go besides `juju-log -l WARNING` (default: stderr). */
+  onWarning?: (message: string) => void;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+/** What one hook cycle did. */
+export interface HookSummary {
+  hook: string | null;
+  fetched: string[];
+  /** Resources that are failed at the end of the hook, in metadata order. */
+  failed: string[];
+  transitions: Transition[];
+  flags: string[];
+  status: Status | null;
+  wroteState: boolean;
+}
+
+type ResourceActor = Actor<typeof resourceMachine>;
+
+interface Slot {
+  readonly name: string;
+  readonly autoFetch: boolean;
+  persisted: PersistedResource | null;
+  actor: ResourceActor | null;
+  /** The state before the latest snapshot, to detect transitions. */
+  last: ResourceState;
+}
+
+/** The layer for the current hook: holds the state lock until {@link DockerResourceLayer.commit}. */
+export class DockerResourceLayer {
+  readonly hookName: string | null;
+  readonly charmDir: string;
+  readonly #slots = new Map<string, Slot>();
+  readonly #tools: HookTools;
+  readonly #options: LayerOptions;
+  readonly #machine;
+  readonly #setStatus: boolean;
+  readonly #concurrency: number;
+  readonly #stateFile: string;
+  readonly #release: () => Promise<void>;
+  readonly #listeners = new Set<{ resource: string | undefined; fn: (t: Transition) => void }>();
+  readonly #queue: Array<{ name: string; event: ResourceEvent }> = [];
+  readonly #io: Promise<unknown>[] = [];
+  readonly #transitions: Transition[] = [];
+  readonly #fetched: string[] = [];
+  #state: LayerState;
+  #originalJson: string | null;
+  #inFlight = 0;
+  #waiters: Array<() => void> = [];
+  #charmStatus: Status | null = null;
+  #fatal: unknown = null;
+  #committed = false;
+
+  /** Use {@link openLayer}. */
+  constructor(init: {
+    charmDir: string;
+    hookName: string | null;
+    resources: CharmResource[];
+    tools: HookTools;
+    options: LayerOptions;
+    setStatus: boolean;
+    stateFile: string;
+    state: LayerState;
+    originalJson: string | null;
+    warnings: readonly string[];
+    release: () => Promise<void>;
+  }) {
+    this.charmDir = init.charmDir;
+    this.hookName = init.hookName;
+    this.#tools = init.tools;
+    this.#options = init.options;
+    this.#setStatus = init.setStatus;
+    this.#concurrency = Math.max(1, init.options.concurrency ?? 16);
+    this.#stateFile = init.stateFile;
+    this.#state = init.state;
+    this.#originalJson = init.originalJson;
+    this.#release = init.release;
+    const policy: RetryPolicy = { retries: 1, delayMs: 500, ...init.options.retry };
+    const fetchImage = createFetchImage(this.#tools, policy);
+    this.#machine = resourceMachine.provide({
+      actors: {
+        fetchImage: fromPromise<FetchOutput, FetchInput>(async (args) => {
+          try {
+            return await fetchImage(args);
+          } catch (error) {
+            if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
+            throw error;
+          }
+        }),
+      },
+      delays: { fetchTimeout: init.options.fetchTimeoutMs ?? 5 * 60_000 },
+    });
+    for (const { name, autoFetch } of init.resources) {
+      const persisted = init.state.resources[name] ?? null;
+      this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
+    }
+    for (const warning of init.warnings) this.#warn(warning);
+  }
+
+  /** The oci-image resources of the charm, in metadata order. */
+  get resources(): string[] {
+    return [...this.#slots.keys()];
+  }
+
+  /** Each resource's state and context (context holds credentials: do not log it). */
+  views(): ResourceView[] {
+    return [...this.#slots.values()].map((slot) => this.#view(slot));
+  }
+
+  /** The flags (BEHAVIOUR.md §3), derived from the machines' states, sorted. */
+  get flags(): string[] {
+    return deriveFlags(this.views(), this.#state.autoFetched);
+  }
+
+  /** Whether a flag is set. */
+  isSet(flag: string): boolean {
+    return this.flags.includes(flag);
+  }
+
+  /** The combined status now: the layer's own and the charm's, highest priority wins. */
+  get status(): Status | null {
+    return combineStatuses([layerStatus(this.views()), this.#charmStatus]);
+  }
+
+  /** Contributes the charm's own status; it competes with the layer's by priority (blocked > maintenance > waiting > active). */
+  setCharmStatus(status: Status | null): void {
+    this.#charmStatus = status;
+  }
+
+  /** The recorded transitions of a resource across hooks, oldest first. */
+  history(name: string): HistoryEntry[] {
+    this.#slot(name);
+    return [...(this.#state.history[name] ?? [])];
+  }
+
+  /** Requests a fetch of a resource; it stays requested from then on. Await {@link settled} for the outcome. */
+  fetch(name: string): void {
+    this.#slot(name);
+    this.#enqueue(name, { type: 'FETCH' });
+    this.#pump();
+  }
+
+  /** Resolves when every requested fetch has settled (available or failed). */
+  settled(): Promise<void> {
+    this.#pump();
+    if (this.#queue.length === 0 && this.#inFlight === 0) return this.#checkFatal();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve)).then(() => this.#checkFatal());
+  }
+
+  /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
+  getInfo(name: string): ImageInfo {
+    return imageInfoOf(this.#view(this.#slot(name)));
+  }
+
+  /** Subscribes to transitions of one resource, or of all when `resource` is omitted; returns the unsubscribe function. */
+  subscribe(listener: (transition: Transition) => void, resource?: string): () => void {
+    if (resource !== undefined) this.#slot(resource);
+    const entry = { resource, fn: listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  /**
+   * Runs the layer's part of the hook and waits for it to settle: auto-fetch (first hook),
+   * refetch on upgrade-charm, retry failures, and fetch what was requested. Then react to
+   * the flags, and end the hook with {@link commit}.
+   */
+  async run(): Promise<void> {
+    await this.#guard(async () => {
+      for (const slot of this.#slots.values()) {
+        const { state } = this.#view(slot);
+        if (slot.autoFetch && state === 'idle') this.#enqueue(slot.name, { type: 'FETCH' });
+        if (this.hookName === 'upgrade-charm' && state !== 'idle') this.#enqueue(slot.name, { type: 'REFETCH' });
+        if (state === 'failed') this.#enqueue(slot.name, { type: 'RETRY' });
+      }
+      this.#state.autoFetched = true;
+      await this.#announce();
+      await this.settled();
+    });
+  }
+
+  /** The whole hook in one call: {@link run}, then {@link commit}. */
+  async runHook(): Promise<HookSummary> {
+    await this.run();
+    return this.#guard(() => this.commit());
+  }
+
+  /** Fetches these resources now and ends the hook (status, persist): what `docker-resource fetch` does. */
+  async fetchNow(names: readonly string[]): Promise<HookSummary> {
+    return this.#guard(async () => {
+      for (const name of names) this.#slot(name);
+      for (const name of names) this.#enqueue(name, { type: 'FETCH' });
+      await this.#announce();
+      await this.settled();
+      return this.commit();
+    });
+  }
+
+  /** Runs `work`; on any error, releases the lock without writing (the state stays as it was) and rethrows. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+  }
+
+  /** Sets the final status, writes the state if it changed, and releases the lock. Call once at the end of a hook. */
+  async commit(): Promise<HookSummary> {
+    if (this.#committed) throw new DockerResourceError('the layer was already committed for this hook');
+    await this.settled();
+    this.#committed = true;
+    try {
+      if (this.#setStatus) await this.#applyStatus(this.#finalStatus());
+      const wroteState = await this.#persist();
+      await Promise.allSettled(this.#io);
+      return {
+        hook: this.hookName,
+        fetched: [...this.#fetched],
+        failed: this.views().filter((v) => v.state === 'failed').map((v) => v.name),
+        transitions: [...this.#transitions],
+        flags: this.flags,
+        status: this.#state.status,
+        wroteState,
+      };
+    } finally {
+      this.#stopActors();
+      await this.#release();
+    }
+  }
+
+  /** Releases the lock without writing anything (the state stays as it was before this hook). */
+  async abandon(): Promise<void> {
+    if (this.#committed) return;
+    this.#committed = true;
+    this.#stopActors();
+    await Promise.allSettled(this.#io);
+    await this.#release();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  #slot(name: string): Slot {
+    const slot = this.#slots.get(name);
+    if (!slot) throw new UnknownResourceError(name, this.resources);
+    return slot;
+  }
+
+  #view(slot: Slot): ResourceView {
+    if (slot.actor) {
+      const s = slot.actor.getSnapshot();
+      return { name: slot.name, state: s.value as ResourceState, context: s.context };
+    }
+    if (slot.persisted) return { name: slot.name, state: slot.persisted.value, context: slot.persisted.context };
+    return { name: slot.name, state: 'idle', context: freshContext(slot.name) };
+  }
+
+  #enqueue(name: string, event: ResourceEvent): void {
+    if (this.#queue.some((q) => q.name === name)) return;
+    this.#queue.push({ name, event });
+  }
+
+  /**
+   * The maintenance status before fetching starts: set once, only if something will be fetched.
+   * Retries of failed resources stay under the blocked status until they succeed.
+   */
+  async #announce(): Promise<void> {
+    if (!this.#setStatus || this.#queue.length === 0) return this.#pump();
+    const names = this.#queue.filter((q) => this.#view(this.#slot(q.name)).state !== 'failed').map((q) => q.name);
+    const status = combineStatuses([layerStatus(this.views(), names), this.#charmStatus]);
+    const pending = this.#applyStatus(status);
+    this.#pump();
+    await pending;
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#concurrency && this.#queue.length > 0) {
+      const { name, event } = this.#queue.shift()!;
+      const actor = this.#actor(this.#slot(name));
+      actor.send(event);
+      if (actor.getSnapshot().value === 'fetching') {
+        this.#inFlight++;
+        this.#fetched.push(name);
+      }
+    }
+    if (this.#inFlight === 0 && this.#queue.length === 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  #actor(slot: Slot): ResourceActor {
+    if (slot.actor) return slot.actor;
+    const actor = createActor(this.#machine, {
+      input: { name: slot.name },
+      ...(slot.persisted ? { snapshot: slot.persisted as never } : {}),
+      inspect: (event) => this.#inspect(slot, event),
+    });
+    slot.actor = actor;
+    actor.start();
+    if (actor.getSnapshot().status === 'error') {
+      this.#warn(`resource "${slot.name}": its saved state could not be restored; starting it afresh`);
+      const wasRequested = slot.persisted?.context.requested ?? false;
+      actor.stop();
+      slot.persisted = null;
+      slot.actor = null;
+      slot.last = 'idle';
+      const fresh = this.#actor(slot);
+      if (wasRequested) this.#enqueue(slot.name, { type: 'FETCH' });
+      return fresh;
+    }
+    return actor;
+  }
+
+  #inspect(slot: Slot, event: InspectionEvent): void {
+    const user = this.#options.inspect;
+    if (user) {
+      const safe = redactInspection(event);
+      if (typeof user === 'function') user(safe);
+      else user.next?.(safe);
+    }
+    if (event.type !== '@xstate.snapshot' || event.actorRef !== slot.actor) return;
+    const to = (event.snapshot as { value?: ResourceState }).value;
+    if (!to || to === slot.last) return;
+    const from = slot.last;
+    slot.last = to;
+    this.#onTransition(slot, from, to, event.event);
+  }
+
+  #onTransition(slot: Slot, from: ResourceState, to: ResourceState, cause: { type: string }): void {
+    const context = slot.actor!.getSnapshot().context;
+    const event: Transition['event'] = { type: cause.type };
+    if (to === 'available' && context.digest) event.digest = context.digest;
+    if (to === 'failed' && context.failure) Object.assign(event, context.failure);
+    const transition: Transition = {
+      resource: slot.name,
+      from,
+      to,
+      event,
+      at: (this.#options.now?.() ?? new Date()).toISOString(),
+      hook: this.hookName,
+    };
+    this.#transitions.push(transition);
+    this.#record(transition);
+    if (from === 'fetching') {
+      this.#inFlight--;
+      if (to === 'failed' && context.failure && !this.#fatal) {
+        const { kind, reason } = context.failure;
+        this.#log(`resource "${slot.name}" unavailable (${kind}): ${reason}`, 'ERROR');
+      }
+      queueMicrotask(() => this.#pump());
+    }
+    for (const { resource, fn } of this.#listeners) {
+      if (resource === undefined || resource === slot.name) {
+        try {
+          fn(structuredClone(transition));
+        } catch (error) {
+          this.#warn(`a transition listener threw: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  #record(t: Transition): void {
+    const limit = this.#options.historyLimit ?? 20;
+    const list = (this.#state.history[t.resource] ??= []);
+    const entry: HistoryEntry = { at: t.at, hook: t.hook, from: t.from, to: t.to, event: t.event.type };
+    if (t.event.reason) entry.reason = t.event.reason;
+    list.push(entry);
+    if (list.length > limit) list.splice(0, list.length - limit);
+  }
+
+  #finalStatus(): Status | null {
+    const desired = combineStatuses([layerStatus(this.views()), this.#charmStatus]);
+    if (desired) return desired;
+    // The layer's own status must not outlive the hook in which it stopped being true.
+    const last = this.#state.status;
+    if (last && last.owner === 'layer' && last.state !== 'active') return { state: 'active', message: '' };
+    return null;
+  }
+
+  async #applyStatus(status: Status | null): Promise<void> {
+    if (!status) return;
+    const last = this.#state.status;
+    if (last && sameStatus(last, status)) return;
+    const owner = this.#charmStatus && sameStatus(status, this.#charmStatus) ? 'charm' : 'layer';
+    try {
+      await this.#tools.statusSet(status.state, status.message);
+      this.#state.status = { ...status, owner };
+    } catch (error) {
+      this.#noteToolFailure(error, 'status-set');
+    }
+  }
+
+  #log(message: string, level: 'ERROR' | 'WARNING'): void {
+    this.#io.push(this.#tools.jujuLog(message, level).catch((error) => this.#noteToolFailure(error, 'juju-log')));
+  }
+
+  #warn(message: string): void {
+    (this.#options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
+    this.#log(message, 'WARNING');
+  }
+
+  #noteToolFailure(error: unknown, tool: string): void {
+    if (error instanceof HookToolError && error.failure === 'not-in-hook') {
+      this.#fatal ??= error;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`docker-resource: ${tool} failed, going on: ${message}\n`);
+  }
+
+  async #checkFatal(): Promise<void> {
+    if (this.#fatal) throw this.#fatal;
+  }
+
+  async #persist(): Promise<boolean> {
+    if (this.#fatal) throw this.#fatal;
+    const resources: Record<string, PersistedResource> = {};
+    for (const slot of this.#slots.values()) {
+      const persisted = slot.actor ? (slot.actor.getPersistedSnapshot() as unknown as PersistedResource) : slot.persisted;
+      if (persisted && (persisted.value !== 'idle' || slot.actor)) resources[slot.name] = persisted;
+    }
+    const history: LayerState['history'] = {};
+    for (const name of this.#slots.keys()) if (this.#state.history[name]) history[name] = this.#state.history[name]!;
+    const next: LayerState = { ...this.#state, resources, history };
+    const json = JSON.stringify(next);
+    if (json === this.#originalJson) return false;
+    await writeStateFile(this.#stateFile, next);
+    this.#originalJson = json;
+    return true;
+  }
+
+  #stopActors(): void {
+    for (const slot of this.#slots.values()) slot.actor?.stop();
+  }
+}
+
+/** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
+export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
+  const env = options.env ?? process.env;
+  const charmDir = options.charmDir ?? charmDirFromEnv(env);
+  const charm = await readCharm(charmDir);
+  const stateFile = options.stateFile ?? statePaths(charmDir).file;
+  const tools = options.tools ?? createHookTools({ env });
+  const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
+  try {
+    const { state, originalJson, warnings } = await readState(stateFile);
+    return new DockerResourceLayer({
+      charmDir,
+      hookName: options.hookName ?? hookNameFromEnv(env) ?? null,
+      resources: charm.resources,
+      tools,
+      options,
+      setStatus: options.setStatus ?? charm.setStatus ?? true,
+      stateFile,
+      state,
+      originalJson,
+      warnings,
+      release: () => lock.release(),
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import type { ResourceView } from './resource-view.js';
+
+/** A workload status Juju accepts from `status-set`. */
+export type StatusState = 'maintenance' | 'blocked' | 'waiting' | 'active';
+
+/** A unit status: a state and a message. */
+export interface Status {
+  state: StatusState;
+  message: string;
+}
+
+/** The states `status-set` accepts, in one place. */
+export const STATUS_STATES: readonly StatusState[] = ['maintenance', 'blocked', 'waiting', 'active'];
+
+/** Priority of each state when statuses from several sources combine: higher wins (as the ops framework does). */
+export const STATUS_PRIORITY: Readonly<Record<StatusState, number>> = {
+  blocked: 4,
+  maintenance: 3,
+  waiting: 2,
+  active: 1,
+};
+
+/** About how many characters of a message `juju status` shows. */
+export const MAX_STATUS_LENGTH = 120;
+
+/** Joins names into `a, b, c and 7 more` so that `prefix + list` fits in `max` characters. */
+export function listNames(prefix: string, names: readonly string[], max = MAX_STATUS_LENGTH): string {
+  for (let shown = names.length; shown > 0; shown--) {
+    const rest = names.length - shown;
+    const text = prefix + names.slice(0, shown).join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+    if (text.length <= max) return text;
+  }
+  return `${prefix}${names.length} resources`;
+}
+
+/** A singular or plural phrase for a list of resources, with the original layer's wording. */
+function resourcesMessage(verb: string, names: readonly string[]): string {
+  return listNames(`${verb} ${names.length === 1 ? 'resource' : 'resources'}: `, names);
+}
+
+/** The layer's own status for these resources, or `null` when it has nothing to say (BEHAVIOUR.md §4). */
+export function layerStatus(resources: Iterable<ResourceView>, fetching: readonly string[] = []): Status | null {
+  const failed: string[] = [];
+  const busy = new Set(fetching);
+  for (const r of resources) {
+    if (r.state === 'failed' && !busy.has(r.name)) failed.push(r.name);
+    if (r.state === 'fetching') busy.add(r.name);
+  }
+  if (failed.length > 0) return { state: 'blocked', message: resourcesMessage('unable to fetch', failed) };
+  if (busy.size > 0) return { state: 'maintenance', message: resourcesMessage('fetching', [...busy]) };
+  return null;
+}
+
+/** Combines statuses from several sources: the highest priority wins; the first of equals wins. */
+export function combineStatuses(statuses: Iterable<Status | null | undefined>): Status | null {
+  let best: Status | null = null;
+  for (const s of statuses) {
+    if (s && (best === null || STATUS_PRIORITY[s.state] > STATUS_PRIORITY[best.state])) best = s;
+  }
+  return best;
+}
+
+/** Whether two statuses are the same to Juju. */
+export function sameStatus(a: Status | null | undefined, b: Status | null | undefined): boolean {
+  return (a ?? null) === (b ?? null) || (!!a && !!b && a.state === b.state && a.message === b.message);
+}
+
+/** Whether a string is a state `status-set` accepts. */
+export function isStatusState(value: unknown): value is StatusState {
+  return typeof value === 'string' && (STATUS_STATES as readonly string[]).includes(value);
+}

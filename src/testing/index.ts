@@ -1,0 +1,3 @@
+/** `docker-resource/testing`: test your charm's use of the layer without Juju, in-process. */
+export { createHarness, Harness, imageYaml, type HarnessOptions, type HarnessMetadata } from './harness.js';
+export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';
