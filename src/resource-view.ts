@@ -1,5 +1,5 @@
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
-import { InvalidResourceError, MissingResourceError, ResourceError, ResourceNotAvailableError } from './errors/index.js';
+import { InvalidResourceError, MissingResourceError, ResourceNotAvailableError, ResourceTimeoutError } from './errors/index.js';
 import { ImageInfo } from './image-info.js';
 
 /** One resource as flags and status see it: its state name and context, from a live or persisted snapshot. */
@@ -16,7 +16,7 @@ export function imageInfoOf(view: ResourceView): ImageInfo {
   if (state === 'failed' && context.failure) {
     const { kind, reason } = context.failure;
     if (kind === 'invalid') throw new InvalidResourceError(name, reason);
-    if (kind === 'timeout') throw new ResourceError(name, 'timeout', reason);
+    if (kind === 'timeout') throw new ResourceTimeoutError(name, reason);
     throw new MissingResourceError(name, reason);
   }
   throw new ResourceNotAvailableError(name, state);

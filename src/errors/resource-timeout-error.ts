@@ -4,7 +4,7 @@ import { ResourceError } from './resource-error.js';
 export class ResourceTimeoutError extends ResourceError {
   override name = 'ResourceTimeoutError';
 
-  constructor(resource: string, timeoutMs: number, options?: { cause?: unknown }) {
-    super(resource, 'timeout', `fetch timed out after ${timeoutMs} ms`, options);
+  constructor(resource: string, reason = 'fetch timed out', options?: { cause?: unknown }) {
+    super(resource, 'timeout', reason, options);
   }
 }
