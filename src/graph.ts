@@ -8,7 +8,10 @@ export interface Edge {
   label: string;
 }
 
-/** A readable label for an XState event type (`xstate.done.actor.fetch` → `fetch done`). */
+/** The diagram formats {@link machineDiagram} writes. */
+export type DiagramFormat = 'mermaid' | 'dot';
+
+/** A readable label for an XState event type (`xstate.done.actor.fetch` → `fetch succeeded`). */
 function label(eventType: string): string {
   if (eventType.startsWith('xstate.done.actor.')) return 'fetch succeeded';
   if (eventType.startsWith('xstate.error.actor.')) return 'fetch failed';
@@ -16,7 +19,7 @@ function label(eventType: string): string {
   return eventType;
 }
 
-/** The machine's edges, in definition order. */
+/** The machine's edges, one per event, in definition order. */
 export function machineEdges(): Edge[] {
   const edges: Edge[] = [];
   for (const [from, node] of Object.entries(resourceMachine.root.states)) {
@@ -29,13 +32,31 @@ export function machineEdges(): Edge[] {
   return edges;
 }
 
-/** The lifecycle diagram in Mermaid (`stateDiagram-v2`) or Graphviz `dot` syntax. */
-export function machineDiagram(format: 'mermaid' | 'dot' = 'mermaid'): string {
+/** Edges between the same two states merged into one, their labels joined (`FETCH / REFETCH / RETRY`). */
+export function mergedEdges(edges: readonly Edge[] = machineEdges()): Edge[] {
+  const merged = new Map<string, Edge>();
+  for (const e of edges) {
+    const key = `${e.from}\u0000${e.to}`;
+    const seen = merged.get(key);
+    if (!seen) merged.set(key, { ...e });
+    else if (!seen.label.split(' / ').includes(e.label)) seen.label += ` / ${e.label}`;
+  }
+  return [...merged.values()];
+}
+
+/** A Graphviz double-quoted string. */
+const quoted = (text: string) => `"${text.replace(/["\\]/g, '\\$&')}"`;
+
+/**
+ * The lifecycle diagram in Mermaid (`stateDiagram-v2`, renders on GitHub) or Graphviz `dot`
+ * syntax (`docker-resource graph --format dot | dot -Tsvg > lifecycle.svg`).
+ */
+export function machineDiagram(format: DiagramFormat = 'mermaid'): string {
   const initial = String(resourceMachine.root.initial?.target[0]?.key ?? 'idle');
-  const edges = machineEdges();
+  const edges = mergedEdges();
   if (format === 'dot') {
-    const lines = ['digraph resource {', '  rankdir=LR;', '  start [shape=point];', `  start -> ${initial};`];
-    for (const e of edges) lines.push(`  ${e.from} -> ${e.to} [label="${e.label}"];`);
+    const lines = ['digraph resource {', '  rankdir=LR;', '  start [shape=point];', `  start -> ${quoted(initial)};`];
+    for (const e of edges) lines.push(`  ${quoted(e.from)} -> ${quoted(e.to)} [label=${quoted(e.label)}];`);
     return [...lines, '}'].join('\n');
   }
   return ['stateDiagram-v2', `  [*] --> ${initial}`, ...edges.map((e) => `  ${e.from} --> ${e.to}: ${e.label}`)].join('\n');

@@ -1,4 +1,9 @@
-/** Connects the layer's actors to the Stately / XState inspector over a WebSocket, credentials redacted. */
+/**
+ * Connects the layer's actors to the Stately / XState inspector over a WebSocket
+ * (`@statelyai/inspect`), every event redacted (BEHAVIOUR.md §5). It never keeps the
+ * process alive: no listener means one warning and no events; `stop()` is bounded.
+ */
+import { createRequire } from 'node:module';
 import type { InspectionEvent } from 'xstate';
 import { redact } from './redact.js';
 
@@ -7,23 +12,175 @@ export const DEFAULT_INSPECTOR_URL = 'ws://localhost:8080';
 
 /** A connected inspector: pass `inspect` to the layer, `stop()` at the end so the process can exit. */
 export interface InspectorConnection {
+  /** Receives XState inspection events (pass it as the layer's `inspect` option). */
   inspect: (event: InspectionEvent) => void;
+  /** Whether the inspector is connected now. */
+  readonly connected: boolean;
+  /** Sends what is pending and closes the connection (bounded in time); never rejects. */
   stop(): Promise<void>;
 }
 
-/** Opens a WebSocket inspector at `url`; every context and event it sends is redacted (BEHAVIOUR.md §5). */
-export async function connectInspector(url: string = DEFAULT_INSPECTOR_URL): Promise<InspectorConnection> {
-  const { createWebSocketInspector } = await import('@statelyai/inspect');
-  const inspector = createWebSocketInspector({
-    url,
-    sanitizeContext: (context) => redact(context),
-    sanitizeEvent: (event) => redact(event),
+/** Options of {@link connectInspector}. */
+export interface InspectorOptions {
+  /** Where to say that the inspector is unreachable or went away (default: stderr). */
+  onWarning?: (message: string) => void;
+  /** How long to wait for the connection, in ms (default 3000). */
+  connectTimeoutMs?: number;
+  /** How long `stop()` waits for the inspector to acknowledge the close, in ms (default 1000). */
+  closeTimeoutMs?: number;
+}
+
+/** The part of a `ws` WebSocket this module uses. */
+interface Socket {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number): void;
+  terminate(): void;
+  on(event: 'open' | 'close', listener: () => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+}
+type SocketConstructor = new (url: string, options: { handshakeTimeout: number }) => Socket;
+
+const OPEN = 1;
+
+/** A redacted plain copy of a snapshot: child actors reduced to their ids, credentials replaced, internals left out. */
+export function plainSnapshot(snapshot: unknown): Record<string, unknown> {
+  if (snapshot === null || typeof snapshot !== 'object') return {};
+  const json = ((snapshot as { toJSON?: () => unknown }).toJSON?.() ?? snapshot) as Record<string, unknown>;
+  const { children, error, historyValue: _internal, ...rest } = json;
+  const out: Record<string, unknown> = { ...rest };
+  if (children && typeof children === 'object') {
+    out['children'] = Object.fromEntries(
+      Object.entries(children).map(([key, ref]) => [key, { id: (ref as { id?: unknown } | undefined)?.id ?? key }]),
+    );
+  }
+  if (error !== undefined) out['error'] = error instanceof Error ? { name: error.name, message: error.message } : error;
+  return redact(out);
+}
+
+interface ActorRefData {
+  id?: string;
+  sessionId: string;
+  _parent?: { sessionId: string };
+  logic?: { config?: unknown };
+  getSnapshot(): unknown;
+}
+
+/**
+ * A frozen, redacted copy of an XState inspection event: what it holds is captured now
+ * (the Stately inspector reads it later), and no credential is left in its snapshot,
+ * context, event or output. Returns `undefined` for events the inspector does not show.
+ */
+export function freezeInspectionEvent(event: InspectionEvent): InspectionEvent | undefined {
+  if (event.type !== '@xstate.actor' && event.type !== '@xstate.event' && event.type !== '@xstate.snapshot') return undefined;
+  const ref = event.actorRef as unknown as ActorRefData;
+  // An actor event's snapshot is read when the inspector converts it (as @statelyai/inspect
+  // does), so that it is the started actor's: redacted then too.
+  const snapshot = event.type === '@xstate.snapshot' ? plainSnapshot(event.snapshot) : undefined;
+  const actorRef: ActorRefData = {
+    sessionId: ref.sessionId,
+    ...(ref.id !== undefined ? { id: ref.id } : {}),
+    ...(ref._parent ? { _parent: { sessionId: ref._parent.sessionId } } : {}),
+    ...(ref.logic ? { logic: { config: ref.logic.config } } : {}),
+    getSnapshot: () => snapshot ?? plainSnapshot(ref.getSnapshot()),
+  };
+  const frozen: Record<string, unknown> = { type: event.type, rootId: event.rootId, actorRef };
+  if (event.type === '@xstate.actor') return frozen as unknown as InspectionEvent;
+  frozen['event'] = redact(event.event);
+  if (event.type === '@xstate.snapshot') frozen['snapshot'] = snapshot;
+  else frozen['sourceRef'] = event.sourceRef ? { sessionId: event.sourceRef.sessionId } : undefined;
+  return frozen as unknown as InspectionEvent;
+}
+
+/** `ws`, as `@statelyai/inspect` depends on it (Node 20 has no global WebSocket). */
+function loadWebSocket(): SocketConstructor {
+  const here = createRequire(import.meta.url);
+  try {
+    return createRequire(here.resolve('@statelyai/inspect'))('ws') as SocketConstructor;
+  } catch {
+    return here('ws') as SocketConstructor;
+  }
+}
+
+/** The URL without any user:password part, for messages. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Opens one WebSocket; resolves with it once open, or with the reason it could not. */
+function open(Socket: SocketConstructor, url: string, timeoutMs: number): Promise<{ socket: Socket } | { error: string }> {
+  return new Promise((resolve) => {
+    let socket: Socket;
+    try {
+      socket = new Socket(url, { handshakeTimeout: timeoutMs });
+    } catch (error) {
+      return resolve({ error: error instanceof Error ? error.message : String(error) });
+    }
+    const timer = setTimeout(() => (socket.terminate(), resolve({ error: `no answer within ${timeoutMs} ms` })), timeoutMs);
+    socket.on('open', () => (clearTimeout(timer), resolve({ socket })));
+    socket.on('error', (error) => (clearTimeout(timer), resolve({ error: error.message || String(error) })));
   });
+}
+
+/**
+ * Opens a WebSocket inspector at `url` (loopback by default). Every event it sends is
+ * redacted (BEHAVIOUR.md §5). When nothing listens there, it warns once and sends nothing;
+ * it never retries, so the process exits as soon as the hook is done.
+ */
+export async function connectInspector(url: string = DEFAULT_INSPECTOR_URL, options: InspectorOptions = {}): Promise<InspectorConnection> {
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`));
+  const opened = await open(loadWebSocket(), url, options.connectTimeoutMs ?? 3000);
+  if ('error' in opened) {
+    warn(`no inspector at ${shown(url)} (${opened.error}); going on without it`);
+    return { inspect: () => undefined, connected: false, stop: async () => undefined };
+  }
+  const { socket } = opened;
+  let live = true;
+  const closed = new Promise<void>((resolve) => socket.on('close', () => ((live = false), resolve())));
+  socket.on('error', (error) => {
+    if (live) warn(`the inspector at ${shown(url)} went away (${error.message}); going on without it`);
+    live = false;
+  });
+
+  const { createInspector } = await import('@statelyai/inspect');
+  const inspector = createInspector(
+    {
+      send: (event) => {
+        if (live && socket.readyState === OPEN) socket.send(JSON.stringify(event));
+      },
+    },
+    { sanitizeContext: (context) => redact(context), sanitizeEvent: (event) => redact(event) },
+  );
+
   return {
-    inspect: (event) => inspector.inspect.next?.(event),
+    inspect: (event) => {
+      const frozen = live ? freezeInspectionEvent(event) : undefined;
+      if (frozen) inspector.inspect.next?.(frozen);
+    },
+    get connected() {
+      return live;
+    },
     stop: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      inspector.stop();
+      // The inspector converts each event on a 0 ms timer: these run after all of them.
+      await tick();
+      await tick();
+      if (!live) return;
+      socket.close(1000);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.closeTimeoutMs ?? 1000)));
+      await Promise.race([closed, late]);
+      clearTimeout(timer);
+      if (live) socket.terminate();
+      live = false;
     },
   };
 }

@@ -3,17 +3,32 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import type { ImageFields } from '../image-info.js';
+import type { ImageFields, ImageInfo } from '../image-info.js';
+import type { LogLevel } from '../hook-tools.js';
+import type { HistoryEntry } from '../layer-state.js';
+import { readLayerSnapshot } from '../layer-snapshot.js';
 import { openLayer, type DockerResourceLayer, type HookSummary, type LayerOptions, type Transition } from '../orchestrator.js';
+import type { Status } from '../status.js';
 import { MemoryJuju } from './memory-juju.js';
 
 /** The charm's resources as metadata.yaml declares them: `{ name: { type, 'auto-fetch'? } }`, or the whole metadata.yaml text. */
 export type HarnessMetadata = string | Record<string, { type: string; 'auto-fetch'?: boolean; description?: string }>;
 
+/** An image for a resource: its fields, or the resource file's raw text (to simulate an invalid upload). */
+export type HarnessImage = string | (Partial<ImageFields> & { registryPath: string });
+
+/** How `resource-get` behaves for an attached image: slow (`delayMs`), or failing its first `failTimes` calls. */
+export interface AttachOptions {
+  delayMs?: number;
+  failTimes?: number;
+}
+
 /** Options of {@link createHarness}. */
 export interface HarnessOptions {
   /** The charm's resources (or metadata.yaml text). */
   resources: HarnessMetadata;
+  /** Images attached before the first hook; a resource left out is missing (never attached). */
+  images?: Record<string, HarnessImage>;
   /** layer.yaml's `options: docker-resource:` (e.g. `{ 'set-status': false }`). */
   layerOptions?: Record<string, unknown>;
   /** Layer options for every hook (tools and charmDir are the harness's). In-hook retry is off unless set here. */
@@ -31,7 +46,7 @@ export class Harness {
   readonly juju = new MemoryJuju();
   /** The charm directory (metadata.yaml, layer.yaml, the state file). */
   readonly charmDir: string;
-  /** Every transition of every hook run so far. */
+  /** Every transition of every hook run (or layer opened) so far, oldest first. */
   readonly transitions: Transition[] = [];
   readonly #options: HarnessOptions['options'];
 
@@ -43,17 +58,77 @@ export class Harness {
     if (options.layerOptions)
       writeFileSync(join(this.charmDir, 'layer.yaml'), dump({ options: { 'docker-resource': options.layerOptions } }));
     this.#options = options.options;
+    for (const [name, image] of Object.entries(options.images ?? {})) this.attach(name, image);
   }
 
-  /** Uploads an image for a resource (as `juju attach-resource`); a string is the file's raw content. */
-  attach(name: string, image: string | (Partial<ImageFields> & { registryPath: string })): this {
-    this.juju.attach(name, typeof image === 'string' ? image : imageYaml(image));
+  /**
+   * Uploads an image for a resource (as `juju attach-resource`); a string is the file's raw
+   * content, so `attach('web', 'registrypath: NOT valid')` simulates an invalid upload.
+   */
+  attach(name: string, image: HarnessImage, options: AttachOptions = {}): this {
+    this.juju.attach(name, typeof image === 'string' ? image : imageYaml(image), options);
     return this;
   }
 
-  /** Opens the layer for a hook without running the cycle, for charm code that calls fetch/getInfo itself. */
-  open(hookName: string, options: Partial<LayerOptions> = {}): Promise<DockerResourceLayer> {
-    return openLayer({
+  /** Makes a resource missing: `resource-get` fails as for one never attached. */
+  detach(name: string): this {
+    this.juju.detach(name);
+    return this;
+  }
+
+  /** Makes `resource-get` for a resource slow (ms); with `fetchTimeoutMs` below it, the fetch times out. */
+  slow(name: string, delayMs: number): this {
+    this.juju.delay(name, delayMs);
+    return this;
+  }
+
+  /** Makes `resource-get` for a resource never return (only the fetch time limit ends it). */
+  hang(name: string): this {
+    this.juju.hang(name);
+    return this;
+  }
+
+  /** The unit's status now, as `juju status` shows it (`undefined` until one is set). */
+  get status(): Status | undefined {
+    return this.juju.status;
+  }
+
+  /** Every status set so far, in order. */
+  get statuses(): Status[] {
+    return [...this.juju.statuses];
+  }
+
+  /** Every `juju-log` line so far, in order; filter by level with `logs('ERROR')`. */
+  logs(level?: LogLevel): string[] {
+    return this.juju.logs.filter((l) => level === undefined || l.level === level).map((l) => l.message);
+  }
+
+  /** The transitions of one resource so far, as `from → to` lines (all hooks, oldest first). */
+  steps(name: string): string[] {
+    return this.transitions.filter((t) => t.resource === name).map((t) => `${t.from} → ${t.to}`);
+  }
+
+  /** The flags as the saved state gives them now (what `docker-resource flags` prints). */
+  async flags(): Promise<string[]> {
+    return (await readLayerSnapshot({ charmDir: this.charmDir })).flags;
+  }
+
+  /** The image info of an available resource from the saved state; throws why it is not available. */
+  async info(name: string): Promise<ImageInfo> {
+    return (await readLayerSnapshot({ charmDir: this.charmDir })).getInfo(name);
+  }
+
+  /** The recorded history of a resource across hooks (what `docker-resource history` prints). */
+  async history(name: string): Promise<HistoryEntry[]> {
+    return (await readLayerSnapshot({ charmDir: this.charmDir })).history(name);
+  }
+
+  /**
+   * Opens the layer for a hook without running the cycle, for charm code that drives the layer
+   * itself (`run()`, `fetch()`, `getInfo()`, `commit()`). Its transitions are recorded too.
+   */
+  async open(hookName: string, options: Partial<LayerOptions> = {}): Promise<DockerResourceLayer> {
+    const layer = await openLayer({
       onWarning: () => undefined,
       retry: { retries: 0 },
       ...this.#options,
@@ -62,6 +137,8 @@ export class Harness {
       charmDir: this.charmDir,
       hookName,
     });
+    layer.subscribe((t) => this.transitions.push(t));
+    return layer;
   }
 
   /**
@@ -74,13 +151,13 @@ export class Harness {
     options: Partial<LayerOptions> = {},
   ): Promise<HookSummary> {
     const layer = await this.open(hookName, options);
-    const unsubscribe = layer.subscribe((t) => this.transitions.push(t));
     try {
       await layer.run();
       if (charm) await charm(layer);
       return await layer.commit();
-    } finally {
-      unsubscribe();
+    } catch (error) {
+      await layer.abandon();
+      throw error;
     }
   }
 
@@ -91,7 +168,16 @@ export class Harness {
   }
 }
 
-/** Creates a {@link Harness}; call `cleanup()` when done. */
+/**
+ * Creates a {@link Harness}; call `cleanup()` when done.
+ *
+ * @example
+ * const h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
+ * h.attach('web', { registryPath: 'registry.example/web:1', username: 'bot', password: 'pw' });
+ * const summary = await h.hook('install');
+ * expect(summary.flags).toContain('layer.docker-resource.web.available');
+ * h.cleanup();
+ */
 export function createHarness(options: HarnessOptions): Harness {
   return new Harness(options);
 }

@@ -1,3 +1,11 @@
 /** `docker-resource/testing`: test your charm's use of the layer without Juju, in-process. */
-export { createHarness, Harness, imageYaml, type HarnessOptions, type HarnessMetadata } from './harness.js';
+export {
+  createHarness,
+  Harness,
+  imageYaml,
+  type AttachOptions,
+  type HarnessImage,
+  type HarnessOptions,
+  type HarnessMetadata,
+} from './harness.js';
 export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';

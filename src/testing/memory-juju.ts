@@ -27,9 +27,26 @@ export class MemoryJuju implements HookTools {
   readonly #dir = mkdtempSync(join(tmpdir(), 'docker-resource-juju-'));
   #fetches = 0;
 
-  /** Serves `content` as the resource's file (a new upload replaces the old). */
+  /**
+   * Serves `content` as the resource's file (a new upload replaces the old). `delayMs` makes
+   * `resource-get` slow; `failTimes` makes its next n calls fail as a transient controller error.
+   */
   attach(name: string, content: string, options: { delayMs?: number; failTimes?: number } = {}): this {
     this.#resources.set(name, { content, ...options });
+    return this;
+  }
+
+  /** Makes `resource-get` for this resource slow (ms) without changing what it serves. */
+  delay(name: string, delayMs: number): this {
+    const r = this.#resources.get(name) ?? { missing: true as const };
+    if (!('hang' in r)) this.#resources.set(name, { ...r, delayMs });
+    return this;
+  }
+
+  /** Makes the next `n` calls of `resource-get` for this resource fail (exit 1), then serve it again. */
+  failTimes(name: string, n: number): this {
+    const r = this.#resources.get(name);
+    if (r && 'content' in r) this.#resources.set(name, { ...r, failTimes: n });
     return this;
   }
 
@@ -48,6 +65,11 @@ export class MemoryJuju implements HookTools {
   /** How many times `resource-get` ran. */
   get resourceGets(): number {
     return this.#fetches;
+  }
+
+  /** The resources `resource-get` was called for, in order (one entry per call). */
+  get fetchedNames(): string[] {
+    return this.calls.filter((c) => c[0] === 'resource-get').map((c) => c[1]!);
   }
 
   /** The unit's current status, as `juju status` shows it. */

@@ -1,0 +1,116 @@
+/** Seeing the lifecycle: `graph` (Mermaid and dot) and `history` (bounded, with time and hook). */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { main, type CliIO } from '../src/cli.js';
+import { machineDiagram, machineEdges, mergedEdges } from '../src/graph.js';
+import { resourceMachine } from '../machines/resource.machine.js';
+import { createHarness, type Harness } from '../src/testing/index.js';
+
+/** Runs the CLI in-process; returns its exit code and what it printed. */
+async function cli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const STATES = Object.keys(resourceMachine.root.states);
+
+describe('machineDiagram', () => {
+  it('mermaid: a stateDiagram-v2 from the initial state, with every transition, parallel events merged', () => {
+    expect(machineDiagram('mermaid').split('\n')).toEqual([
+      'stateDiagram-v2',
+      '  [*] --> idle',
+      '  idle --> fetching: FETCH',
+      '  fetching --> available: fetch succeeded',
+      '  fetching --> failed: fetch failed / time limit',
+      '  available --> fetching: FETCH / REFETCH',
+      '  failed --> fetching: FETCH / REFETCH / RETRY',
+    ]);
+  });
+
+  it('dot: a digraph with a start point, quoted names and labels, balanced braces', () => {
+    const dot = machineDiagram('dot');
+    const lines = dot.split('\n');
+    expect(lines[0]).toBe('digraph resource {');
+    expect(lines.at(-1)).toBe('}');
+    expect(lines).toContain('  start -> "idle";');
+    expect(lines).toContain('  "fetching" -> "failed" [label="fetch failed / time limit"];');
+    expect(lines).toContain('  "failed" -> "fetching" [label="FETCH / REFETCH / RETRY"];');
+    expect(dot.split('{').length).toBe(dot.split('}').length);
+  });
+
+  it('follows the machine: every state appears, every edge of the definition is drawn', () => {
+    const mermaid = machineDiagram();
+    for (const state of STATES) expect(mermaid).toMatch(new RegExp(`\\b${state}\\b`));
+    const drawn = mergedEdges().flatMap((e) => e.label.split(' / ').map((l) => `${e.from}>${e.to}:${l}`));
+    expect(drawn.sort()).toEqual(machineEdges().map((e) => `${e.from}>${e.to}:${e.label}`).sort());
+  });
+});
+
+describe('docker-resource graph', () => {
+  it('prints Mermaid by default and dot on request', async () => {
+    const mermaid = await cli(['graph']);
+    expect(mermaid).toMatchObject({ code: 0, stdout: machineDiagram('mermaid') + '\n' });
+    const dot = await cli(['graph', '--format', 'dot']);
+    expect(dot).toMatchObject({ code: 0, stdout: machineDiagram('dot') + '\n' });
+  });
+
+  it('rejects an unknown format with a usage error', async () => {
+    const r = await cli(['graph', '--format', 'svg']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--format must be mermaid or dot, not "svg"');
+  });
+});
+
+describe('docker-resource history', () => {
+  let h: Harness;
+  afterEach(() => h?.cleanup());
+
+  const clock = () => {
+    let t = Date.parse('2025-03-01T10:00:00.000Z');
+    return () => new Date((t += 1000));
+  };
+
+  it('prints the transitions across hooks, oldest first, with time, hook and reason', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } }, options: { now: clock() } });
+    await h.hook('install');
+    h.attach('web', { registryPath: 'registry.example/web:1' });
+    await h.hook('update-status');
+    const r = await cli(['history', 'web', '--charm-dir', h.charmDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      '2025-03-01T10:00:01.000Z  install          idle → fetching  (FETCH)',
+      '2025-03-01T10:00:02.000Z  install          fetching → failed  (xstate.error.actor.fetch)  resource-get failed: ERROR could not download resource: resource "web" not found',
+      '2025-03-01T10:00:03.000Z  update-status    failed → fetching  (RETRY)',
+      '2025-03-01T10:00:04.000Z  update-status    fetching → available  (xstate.done.actor.fetch)',
+    ]);
+    const json = JSON.parse((await cli(['history', 'web', '--json', '--charm-dir', h.charmDir])).stdout);
+    expect(json).toHaveLength(4);
+    expect(json[3]).toEqual({ at: '2025-03-01T10:00:04.000Z', hook: 'update-status', from: 'fetching', to: 'available', event: 'xstate.done.actor.fetch' });
+  });
+
+  it('is bounded: the oldest entries are dropped', async () => {
+    h = createHarness({
+      resources: { web: { type: 'oci-image', 'auto-fetch': true } },
+      options: { historyLimit: 3, now: clock() },
+    });
+    for (const hook of ['install', 'update-status', 'update-status']) await h.hook(hook);
+    const entries = JSON.parse((await cli(['history', 'web', '--json', '--charm-dir', h.charmDir])).stdout);
+    expect(entries.map((e: { at: string; from: string; to: string }) => `${e.at.slice(17, 19)} ${e.from}→${e.to}`)).toEqual([
+      '04 fetching→failed',
+      '05 failed→fetching',
+      '06 fetching→failed',
+    ]);
+    expect(await h.history('web')).toHaveLength(3);
+  });
+
+  it('says so when nothing is recorded, and names an unknown resource', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image' } } });
+    await h.hook('install');
+    expect((await cli(['history', 'web', '--charm-dir', h.charmDir])).stdout).toBe('no transitions recorded for web\n');
+    const unknown = await cli(['history', 'nope', '--charm-dir', h.charmDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown resource "nope"');
+  });
+});
