@@ -1,4 +1,4 @@
-/** The harness example of docs/USAGE.md, as written there (imports aside): it must keep passing. */
+/** The harness example of README.md ("Test your charm"), as written there (imports aside): it must keep passing. */
 import { afterEach, expect, it } from '@jest/globals';
 import { createHarness, type Harness } from '../../src/testing/index.js';
 
