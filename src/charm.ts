@@ -22,6 +22,8 @@ export interface Charm {
 const IMAGE_TYPES = new Set(['oci-image', 'docker']);
 
 function parseYaml(text: string, file: string): unknown {
+  // js-yaml 5 throws on a document with no content; an empty or comment-only file means "nothing set".
+  if (text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line))) return undefined;
   try {
     return load(text);
   } catch (error) {

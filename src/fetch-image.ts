@@ -1,4 +1,5 @@
 /** The `fetchImage` actor's work: resource-get, read the file, parse and validate it. */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FetchInput, FetchOutput } from '../machines/resource.machine.js';
 import { HookToolError, InvalidResourceError, MissingResourceError } from './errors/index.js';
@@ -17,9 +18,11 @@ export interface RetryPolicy {
 export async function readResourceFile(name: string, path: string): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO must not block the hook forever (no effect on a regular file).
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new MissingResourceError(name, `resource-get printed ${path}, which is a directory`);
+    if (!stat.isFile()) throw new MissingResourceError(name, `resource-get printed ${path}, which is not a regular file`);
     if (stat.size > MAX_RESOURCE_BYTES)
       throw new InvalidResourceError(name, `resource file is ${stat.size} bytes, over the ${MAX_RESOURCE_BYTES}-byte limit`);
     const buffer = Buffer.alloc(MAX_RESOURCE_BYTES + 1);

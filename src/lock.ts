@@ -14,6 +14,8 @@ export interface LockOptions {
 
 /** A lock this process holds. */
 export interface Lock {
+  /** Whether a dead holder's lock was found and broken on the way: the previous holder was killed mid-way. */
+  readonly recovered: boolean;
   /** Removes the lock file if it still holds our content; never throws, and a second call does nothing. */
   release(): Promise<void>;
 }
@@ -49,12 +51,17 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   const timeoutMs = options.timeoutMs ?? 120_000;
   const pollMs = options.pollMs ?? 25;
   const deadline = Date.now() + timeoutMs;
+  let recovered = false;
   for (;;) {
     const content = stamp();
-    if (await tryCreate(lockPath, content)) return held(lockPath, content);
+    if (await tryCreate(lockPath, content)) return held(lockPath, content, recovered);
     const seen = await inspect(lockPath);
     if (seen === undefined) continue; // released between our attempt and our look: try again at once
-    if (seen.stale && (await breakStale(lockPath, seen))) continue;
+    if (seen.stale) {
+      const outcome = await breakStale(lockPath, seen);
+      if (outcome === 'broken') recovered = true;
+      if (outcome !== false) continue;
+    }
     if (Date.now() >= deadline) {
       const who = seen.pid === undefined ? 'an unknown process' : `process ${seen.pid}`;
       throw new DockerResourceError(`state is locked by ${who} (${lockPath}); gave up after ${timeoutMs / 1000} s`);
@@ -94,9 +101,10 @@ async function tryCreate(path: string, content: string, mkdirDone = false): Prom
   return true;
 }
 
-function held(path: string, content: string): Lock {
+function held(path: string, content: string, recovered: boolean): Lock {
   let released = false;
   return {
+    recovered,
     async release() {
       if (released) return;
       released = true;
@@ -147,8 +155,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes the stale lock `seen` if it is still that very file; true when the caller should try again at once. */
-async function breakStale(lockPath: string, seen: Seen): Promise<boolean> {
+/**
+ * Removes the stale lock `seen` if it is still that very file: `broken` when this call removed it, `again` when
+ * it changed or went meanwhile (try again at once), false when another waiter is breaking it (wait).
+ */
+async function breakStale(lockPath: string, seen: Seen): Promise<'broken' | 'again' | false> {
   const breakPath = `${lockPath}.break`;
   const token = stamp();
   let fh;
@@ -166,8 +177,11 @@ async function breakStale(lockPath: string, seen: Seen): Promise<boolean> {
     await fh.close();
     const now = await inspect(lockPath);
     const same = now?.stale === true && now.content === seen.content && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs;
-    if (!same) return true; // broken and taken by someone else meanwhile: look again at once
-    return await unlink(lockPath).then(() => true, (e: unknown) => code(e) === 'ENOENT');
+    if (!same) return 'again'; // released, or broken and taken by someone else meanwhile: look again at once
+    return await unlink(lockPath).then(
+      () => 'broken' as const,
+      (e: unknown) => (code(e) === 'ENOENT' ? ('again' as const) : false),
+    );
   } finally {
     await fh.close().catch(() => undefined);
     if ((await readFile(breakPath, 'utf8').catch(() => '')) === token) await unlink(breakPath).catch(() => undefined);

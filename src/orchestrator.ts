@@ -115,6 +115,8 @@ export class DockerResourceLayer {
   #charmStatus: Status | null = null;
   #fatal: unknown = null;
   #committed = false;
+  /** The previous hook was killed holding the lock: the unit may show a status the state never recorded. */
+  #statusInDoubt = false;
 
   /** Use {@link openLayer}. */
   constructor(init: {
@@ -129,6 +131,8 @@ export class DockerResourceLayer {
     originalJson: string | null;
     warnings: readonly string[];
     release: () => Promise<void>;
+    /** The lock was taken over from a dead process. */
+    recovered?: boolean;
   }) {
     this.charmDir = init.charmDir;
     this.hookName = init.hookName;
@@ -160,6 +164,10 @@ export class DockerResourceLayer {
       this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
     }
     for (const warning of init.warnings) this.#warn(warning);
+    if (init.recovered) {
+      this.#statusInDoubt = true;
+      this.#warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
+    }
   }
 
   /** The oci-image resources of the charm, in metadata order. */
@@ -443,17 +451,20 @@ export class DockerResourceLayer {
     // The layer's own status must not outlive the hook in which it stopped being true.
     const last = this.#state.status;
     if (last && last.owner === 'layer' && last.state !== 'active') return { state: 'active', message: '' };
+    // After a killed hook, the unit may still show that hook's status (e.g. maintenance): replace it.
+    if (this.#statusInDoubt && last?.owner !== 'charm') return { state: 'active', message: '' };
     return null;
   }
 
   async #applyStatus(status: Status | null): Promise<void> {
     if (!status) return;
     const last = this.#state.status;
-    if (last && sameStatus(last, status)) return;
+    if (last && sameStatus(last, status) && !this.#statusInDoubt) return;
     const owner = this.#charmStatus && sameStatus(status, this.#charmStatus) ? 'charm' : 'layer';
     try {
       await this.#tools.statusSet(status.state, status.message);
       this.#state.status = { ...status, owner };
+      this.#statusInDoubt = false;
     } catch (error) {
       this.#noteToolFailure(error, 'status-set');
     }
@@ -493,7 +504,16 @@ export class DockerResourceLayer {
     const next: LayerState = { ...this.#state, resources, history };
     const json = JSON.stringify(next);
     if (json === this.#originalJson) return false;
-    await writeStateFile(this.#stateFile, next);
+    try {
+      await writeStateFile(this.#stateFile, next);
+    } catch (error) {
+      // Something is in the way (e.g. a directory at the path): say so loudly, but let the hook end well;
+      // the next hook starts from the last saved state (or afresh) and redoes the work.
+      const message = `cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`;
+      (this.#options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
+      this.#log(message, 'ERROR');
+      return false;
+    }
     this.#originalJson = json;
     return true;
   }
@@ -525,6 +545,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
       originalJson,
       warnings,
       release: () => lock.release(),
+      recovered: lock.recovered,
     });
   } catch (error) {
     await lock.release();
