@@ -65,6 +65,11 @@ export type ResourceState = 'idle' | 'fetching' | 'available' | 'failed';
 /** Default fetch time limit (ms); provide `delays.fetchTimeout` to change it. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 5 * 60_000;
 
+/** The context of a resource that was never requested. */
+export function initialContext(name: string): ResourceContext {
+  return { name, requested: false, image: null, digest: null, failure: null, changed: false, attempts: 0, failuresInARow: 0 };
+}
+
 /** Turns whatever the fetch actor threw into a failure kind and reason. */
 export function toFailure(error: unknown): Failure {
   if (typeof error === 'object' && error !== null) {
@@ -115,16 +120,7 @@ export const resourceMachine = setup({
   },
 }).createMachine({
   id: 'resource',
-  context: ({ input }) => ({
-    name: input.name,
-    requested: false,
-    image: null,
-    digest: null,
-    failure: null,
-    changed: false,
-    attempts: 0,
-    failuresInARow: 0,
-  }),
+  context: ({ input }) => initialContext(input.name),
   initial: 'idle',
   states: {
     idle: {

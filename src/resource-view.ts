@@ -1,4 +1,5 @@
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
+export { initialContext as freshContext } from '../machines/resource.machine.js';
 import { InvalidResourceError, MissingResourceError, ResourceNotAvailableError, ResourceTimeoutError } from './errors/index.js';
 import { ImageInfo } from './image-info.js';
 
@@ -22,7 +23,3 @@ export function imageInfoOf(view: ResourceView): ImageInfo {
   throw new ResourceNotAvailableError(name, state);
 }
 
-/** The context of a resource that was never requested. */
-export function freshContext(name: string): ResourceContext {
-  return { name, requested: false, image: null, digest: null, failure: null, changed: false, attempts: 0, failuresInARow: 0 };
-}

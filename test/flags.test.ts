@@ -1,22 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
+import { initialContext, type ResourceContext, type ResourceState } from '../machines/resource.machine.js';
 import { deriveFlags, FLAG_PREFIX, resourceFlag } from '../src/flags.js';
 import type { ResourceView } from '../src/resource-view.js';
 
 const view = (name: string, state: ResourceState, context: Partial<ResourceContext> = {}): ResourceView => ({
   name,
   state,
-  context: {
-    name,
-    requested: state !== 'idle',
-    image: null,
-    digest: null,
-    failure: null,
-    changed: false,
-    attempts: 0,
-    failuresInARow: 0,
-    ...context,
-  },
+  context: { ...initialContext(name), requested: state !== 'idle', ...context },
 });
 
 describe('resourceFlag', () => {

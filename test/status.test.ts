@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
+import { initialContext, type ResourceContext, type ResourceState } from '../machines/resource.machine.js';
 import type { ResourceView } from '../src/resource-view.js';
 import {
   combineStatuses,
@@ -17,14 +17,10 @@ const view = (name: string, state: ResourceState): ResourceView => ({
   name,
   state,
   context: {
-    name,
+    ...initialContext(name),
     requested: state !== 'idle',
-    image: null,
-    digest: null,
     failure: state === 'failed' ? { kind: 'missing', reason: 'not attached' } : null,
-    changed: false,
     attempts: 1,
-    failuresInARow: 0,
   } satisfies ResourceContext,
 });
 
