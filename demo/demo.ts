@@ -294,7 +294,7 @@ if (clean) {
 } else {
   out();
   out('Explore it with the CLI, then remove it:');
-  out(`  node dist/bin/docker-resource.js status --charm-dir ${charmDir}`);
-  out(`  node dist/bin/docker-resource.js info web --charm-dir ${charmDir}`);
+  out(`  node dist/bundle/docker-resource.js status --charm-dir ${charmDir}`);
+  out(`  node dist/bundle/docker-resource.js info web --charm-dir ${charmDir}`);
   out(`  rm -rf ${work}`);
 }

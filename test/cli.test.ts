@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeJuju, type FakeJuju } from './fixtures/fake-juju.js';
 
-const CLI = fileURLToPath(new URL('../dist/bin/docker-resource.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));
 const SECRET = 's3cr3t-SENTINEL';
 const image = (tag: string) => `registrypath: registry.example/app:${tag}\nusername: bot\npassword: ${SECRET}\n`;
 

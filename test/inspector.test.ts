@@ -15,7 +15,7 @@ import { resourceMachine, type FetchInput, type FetchOutput } from '../machines/
 import { connectInspector, freezeInspectionEvent, plainSnapshot } from '../src/inspector.js';
 import { createFakeJuju, type FakeJuju } from './fixtures/fake-juju.js';
 
-const CLI = fileURLToPath(new URL('../dist/bin/docker-resource.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));
 const SECRET = 's3cr3t-SENTINEL';
 const image = (tag: string) => `registrypath: registry.example/app:${tag}\nusername: bot\npassword: ${SECRET}\n`;
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FakeJuju } from '../fixtures/fake-juju.js';
 
 /** The built CLI (`npm test` builds it before jest runs). */
-export const CLI = fileURLToPath(new URL('../../dist/bin/docker-resource.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bundle/docker-resource.js', import.meta.url));
 
 /** The password that every secret test plants; it must never show up anywhere. */
 export const SECRET = 'S3NT1NEL-pa55w0rd-do-not-leak';
@@ -59,7 +59,7 @@ export interface StartedCli {
   reap(): void;
 }
 
-/** Starts `node dist/bin/docker-resource.js ...args` as a hook would run it, in its own process group. */
+/** Starts `node dist/bundle/docker-resource.js ...args` as a hook would run it, in its own process group. */
 export function startCli(args: readonly string[], run: CliRun): StartedCli {
   const env = run.juju.env({
     JUJU_CHARM_DIR: run.charmDir,
