@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from './unique-id.js';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,7 +36,7 @@ interface Seen {
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 const fail = (path: string, e: unknown): DockerResourceError =>
   new DockerResourceError(`cannot lock ${path}: ${code(e) ?? String(e)}`, { cause: e });
-const stamp = (): string => JSON.stringify({ pid: process.pid, at: Date.now(), id: randomBytes(6).toString('hex') });
+const stamp = (): string => JSON.stringify({ pid: process.pid, at: Date.now(), id: uniqueId() });
 
 /**
  * Takes the inter-process lock at `lockPath`, waiting while a live process holds it.

@@ -2,22 +2,17 @@
  * One hook cycle over N resource actors: restore, request, fetch with a bound,
  * settle, derive flags and status, set status, persist.
  */
-import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
-import {
-  resourceMachine,
-  type FetchInput,
-  type FetchOutput,
-  type ResourceEvent,
-  type ResourceState,
-} from '../machines/resource.machine.js';
+import type { InspectionEvent } from 'xstate';
+import type { ResourceEvent, ResourceState } from '../machines/resource.machine.js';
 import { type CharmResource, charmDirFromEnv, hookNameFromEnv, readCharm } from './charm.js';
-import { DockerResourceError, HookToolError, UnknownResourceError } from './errors/index.js';
-import { createFetchImage, type RetryPolicy } from './fetch-image.js';
+import { DockerResourceError, HookToolError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
+import type { RetryPolicy } from './fetch-image.js';
 import { deriveFlags } from './flags.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
 import type { ImageInfo } from './image-info.js';
 import { acquireLock } from './lock.js';
 import { redactInspection } from './inspection.js';
+import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
 import { statePaths, writeStateFile } from './state-file.js';
@@ -80,7 +75,6 @@ export interface HookSummary {
   wroteState: boolean;
 }
 
-type ResourceActor = Actor<typeof resourceMachine>;
 
 interface Slot {
   readonly name: string;
@@ -98,7 +92,8 @@ export class DockerResourceLayer {
   readonly #slots = new Map<string, Slot>();
   readonly #tools: HookTools;
   readonly #options: LayerOptions;
-  readonly #machine;
+  #createActor: ActorFactory | null = null;
+  #loadingActors: Promise<void> | null = null;
   readonly #setStatus: boolean;
   readonly #concurrency: number;
   readonly #stateFile: string;
@@ -144,21 +139,6 @@ export class DockerResourceLayer {
     this.#state = init.state;
     this.#originalJson = init.originalJson;
     this.#release = init.release;
-    const policy: RetryPolicy = { retries: 1, delayMs: 500, ...init.options.retry };
-    const fetchImage = createFetchImage(this.#tools, policy);
-    this.#machine = resourceMachine.provide({
-      actors: {
-        fetchImage: fromPromise<FetchOutput, FetchInput>(async (args) => {
-          try {
-            return await fetchImage(args);
-          } catch (error) {
-            if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
-            throw error;
-          }
-        }),
-      },
-      delays: { fetchTimeout: init.options.fetchTimeoutMs ?? 5 * 60_000 },
-    });
     for (const { name, autoFetch } of init.resources) {
       const persisted = init.state.resources[name] ?? null;
       this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
@@ -222,7 +202,9 @@ export class DockerResourceLayer {
 
   /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
   getInfo(name: string): ImageInfo {
-    return imageInfoOf(this.#view(this.#slot(name)));
+    const slot = this.#slot(name);
+    if (this.#queue.some((q) => q.name === name)) throw new ResourceNotAvailableError(name, 'fetching');
+    return imageInfoOf(this.#view(slot));
   }
 
   /** Subscribes to transitions of one resource, or of all when `resource` is omitted; returns the unsubscribe function. */
@@ -348,6 +330,7 @@ export class DockerResourceLayer {
   }
 
   #pump(): void {
+    if (this.#queue.length > 0 && !this.#createActor) return this.#loadActors();
     while (this.#inFlight < this.#concurrency && this.#queue.length > 0) {
       const { name, event } = this.#queue.shift()!;
       const actor = this.#actor(this.#slot(name));
@@ -357,20 +340,40 @@ export class DockerResourceLayer {
         this.#fetched.push(name);
       }
     }
-    if (this.#inFlight === 0 && this.#queue.length === 0) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    if (this.#inFlight === 0 && this.#queue.length === 0) this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Loads XState and the fetch step on the first fetch of the hook, then goes on pumping. */
+  #loadActors(): void {
+    this.#loadingActors ??= import('./resource-actors.js').then(
+      ({ createActorFactory }) => {
+        this.#createActor = createActorFactory({
+          tools: this.#tools,
+          retry: { retries: 1, delayMs: 500, ...this.#options.retry },
+          fetchTimeoutMs: this.#options.fetchTimeoutMs ?? 5 * 60_000,
+          onFetchError: (error) => {
+            if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
+          },
+        });
+        this.#pump();
+      },
+      (error: unknown) => {
+        this.#fatal ??= error;
+        this.#queue.length = 0;
+        this.#wake();
+      },
+    );
   }
 
   #actor(slot: Slot): ResourceActor {
     if (slot.actor) return slot.actor;
-    const actor = createActor(this.#machine, {
-      input: { name: slot.name },
-      ...(slot.persisted ? { snapshot: slot.persisted as never } : {}),
-      inspect: (event) => this.#inspect(slot, event),
-    });
+    const actor = this.#createActor!(slot.name, slot.persisted, (event) => this.#inspect(slot, event));
     slot.actor = actor;
     actor.start();
     if (actor.getSnapshot().status === 'error') {
@@ -527,12 +530,13 @@ export class DockerResourceLayer {
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
   const env = options.env ?? process.env;
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
-  const charm = await readCharm(charmDir);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;
   const tools = options.tools ?? createHookTools({ env });
   const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
   try {
     const { state, originalJson, warnings } = await readState(stateFile);
+    const charm = await readCharm(charmDir, state.charm);
+    state.charm = charm.cache;
     return new DockerResourceLayer({
       charmDir,
       hookName: options.hookName ?? hookNameFromEnv(env) ?? null,

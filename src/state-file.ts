@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { uniqueId } from './unique-id.js';
 import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
@@ -39,7 +39,7 @@ type Checked = { doc: StateDocument } | { reason: string } | { missing: true };
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 const tempName = (dir: string, base: string, tag: string): string =>
-  join(dir, `.${base}.${tag}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  join(dir, `.${base}.${tag}${process.pid}.${uniqueId()}.tmp`);
 
 /** Validates the text of a state file; the reason never quotes the text (it may hold credentials). */
 function check(text: string): { doc: StateDocument } | { reason: string } {
