@@ -6,6 +6,9 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { FailureKind } from '../src/errors/resource-error.js';
 import type { ImageFields } from '../src/image-info.js';
+import { initialContext } from './resource.context.js';
+
+export { initialContext };
 
 /** What the `fetchImage` actor receives. */
 export interface FetchInput {
@@ -64,11 +67,6 @@ export type ResourceState = 'idle' | 'fetching' | 'available' | 'failed';
 
 /** Default fetch time limit (ms); provide `delays.fetchTimeout` to change it. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 5 * 60_000;
-
-/** The context of a resource that was never requested. */
-export function initialContext(name: string): ResourceContext {
-  return { name, requested: false, image: null, digest: null, failure: null, changed: false, attempts: 0, failuresInARow: 0 };
-}
 
 /** Turns whatever the fetch actor threw into a failure kind and reason. */
 export function toFailure(error: unknown): Failure {

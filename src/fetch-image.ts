@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import type { FetchInput, FetchOutput } from '../machines/resource.machine.js';
 import { HookToolError, InvalidResourceError, MissingResourceError } from './errors/index.js';
 import type { HookTools } from './hook-tools.js';
-import { MAX_RESOURCE_BYTES, contentDigest, parseImageFile } from './image-info.js';
+import { MAX_RESOURCE_BYTES, contentDigest, parseImageFile } from './image-file.js';
 
 /** How a fetch retries `resource-get` failures within one hook. */
 export interface RetryPolicy {

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { load, YAMLException } from 'js-yaml';
-import { InvalidResourceError, MissingResourceError } from './errors/index.js';
+import { InvalidResourceError } from './errors/index.js';
 import { ImageReferenceError, parseImageReference, type ImageReference } from './image-reference.js';
 import { REDACTED } from './redact.js';
 
@@ -34,66 +32,11 @@ export const SECRET_FIELDS = ['password', 'auth', 'identityToken', 'registryToke
   keyof ImageFields
 )[];
 
-/** The largest resource file accepted, in bytes (a real one is a few hundred bytes). */
-export const MAX_RESOURCE_BYTES = 64 * 1024;
-
-/** The most YAML aliases (`*name`) a resource file may use; Juju writes none (guards against "billion laughs"). */
-export const MAX_YAML_ALIASES = 8;
-
 /** The registry of an image reference without a domain. */
 export const DEFAULT_REGISTRY = 'docker.io';
 
 /** The `.dockerconfigjson` key for Docker Hub, as `docker login` and `kubectl create secret docker-registry` use. */
 export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-
-type OptionalField = Exclude<keyof ImageFields, 'registryPath' | 'username' | 'password'>;
-
-/** Lowercased file keys → fields; `imagename` is the JSON spelling of `registrypath`. */
-const FIELD_BY_KEY: ReadonlyMap<string, keyof ImageFields> = new Map<string, keyof ImageFields>([
-  ['registrypath', 'registryPath'],
-  ['imagename', 'registryPath'],
-  ['username', 'username'],
-  ['password', 'password'],
-  ['auth', 'auth'],
-  ['email', 'email'],
-  ['identitytoken', 'identityToken'],
-  ['registrytoken', 'registryToken'],
-  ['repository', 'repository'],
-  ['serveraddress', 'serverAddress'],
-  ['region', 'region'],
-]);
-
-const OPTIONAL_FIELDS: readonly OptionalField[] = [
-  'auth',
-  'email',
-  'identityToken',
-  'registryToken',
-  'repository',
-  'serverAddress',
-  'region',
-];
-
-/**
- * Parses and validates the text of an `oci-image` resource file (Juju's YAML or a user's JSON).
- *
- * Keys match case-insensitively and unknown keys are ignored; a `null` value counts as absent; empty
- * optional fields are omitted. Throws {@link MissingResourceError} for an empty file and
- * {@link InvalidResourceError} for anything else wrong; no message ever holds a credential or the text.
- */
-export function parseImageFile(resource: string, content: string | Uint8Array): ImageFields {
-  const text = decode(resource, content);
-  if (text.trim() === '') throw new MissingResourceError(resource, 'resource file is empty');
-  return toFields(resource, loadDocument(resource, text));
-}
-
-/** `sha256:<hex>` of the fields in canonical form: equal for the same content in YAML or JSON, in any key order. */
-export function contentDigest(fields: ImageFields): string {
-  const entries = Object.entries(fields)
-    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const canonical = JSON.stringify(Object.fromEntries(entries));
-  return `sha256:${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
-}
 
 /** A copy of the fields with every non-empty credential replaced by `<redacted>`. */
 export function redactImageFields(fields: ImageFields): RedactedImageFields {
@@ -227,89 +170,8 @@ function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-/** Checks the size before anything else, then rejects binary and non-UTF-8 content. */
-function decode(resource: string, content: string | Uint8Array): string {
-  const tooLarge = (): InvalidResourceError =>
-    new InvalidResourceError(resource, `resource file is larger than ${MAX_RESOURCE_BYTES} bytes`);
-  let text: string;
-  if (typeof content === 'string') {
-    // A UTF-16 code unit takes at least one UTF-8 byte, so a long string is rejected without encoding it.
-    if (content.length > MAX_RESOURCE_BYTES) throw tooLarge();
-    if (new TextEncoder().encode(content).byteLength > MAX_RESOURCE_BYTES) throw tooLarge();
-    text = content;
-  } else {
-    if (content.byteLength > MAX_RESOURCE_BYTES) throw tooLarge();
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
-    } catch {
-      throw new InvalidResourceError(resource, 'resource file is not valid UTF-8 text (is it binary?)');
-    }
-  }
-  if (text.includes('\0')) throw new InvalidResourceError(resource, 'resource file holds NUL bytes (is it binary?)');
-  return text.startsWith('\uFEFF') ? text.slice(1) : text;
-}
-
-/** Loads one YAML (or JSON) document; reports js-yaml's short reason, never the snippet of the text. */
-function loadDocument(resource: string, text: string): unknown {
-  try {
-    return load(text, { maxAliases: MAX_YAML_ALIASES, maxDepth: 20 });
-  } catch (error) {
-    // No `cause`: a YAMLException's message quotes the text, which may hold a password.
-    throw new InvalidResourceError(resource, `resource file is not valid YAML or JSON: ${yamlReason(error)}`);
-  }
-}
-
-/** js-yaml's reason with its position; tag and anchor names it quotes are dropped (they come from the text). */
-function yamlReason(error: unknown): string {
-  if (!(error instanceof YAMLException)) return 'the parser failed';
-  const reason = error.reason
-    .replace(/!<[^>]*>/g, '!<…>')
-    .replace(/"[^"]*"/g, '"…"')
-    .replace(/(such characters):.*$/s, '$1');
-  const mark = error.mark;
-  return mark === undefined ? reason : `${reason} (line ${mark.line + 1}, column ${mark.column + 1})`;
-}
-
-/** Maps a loaded document to fields, checking types, the required `registrypath` and its grammar. */
-function toFields(resource: string, document: unknown): ImageFields {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new InvalidResourceError(
-      resource,
-      `resource file must be a mapping with a "registrypath" key, got ${describe(document)}`,
-    );
-  }
-  const values = new Map<keyof ImageFields, { key: string; value: string }>();
-  for (const [key, value] of Object.entries(document)) {
-    const field = FIELD_BY_KEY.get(key.toLowerCase());
-    if (field === undefined || value === null) continue;
-    if (typeof value !== 'string') {
-      throw new InvalidResourceError(resource, `field "${key}" must be a string, got ${describe(value)}`);
-    }
-    const earlier = values.get(field);
-    if (earlier !== undefined && earlier.value !== value) {
-      throw new InvalidResourceError(resource, `fields "${earlier.key}" and "${key}" conflict: give only one`);
-    }
-    values.set(field, { key, value });
-  }
-
-  const registryPath = values.get('registryPath')?.value ?? '';
-  if (registryPath === '') {
-    throw new InvalidResourceError(resource, 'resource file has no "registrypath" (the image reference)');
-  }
-  referenceOf(resource, registryPath);
-  const fields: ImageFields = {
-    registryPath,
-    username: values.get('username')?.value ?? '',
-    password: values.get('password')?.value ?? '',
-  };
-  for (const field of OPTIONAL_FIELDS) {
-    const value = values.get(field)?.value;
-    if (value !== undefined && value !== '') fields[field] = value;
-  }
-  return fields;
-}
-
-function referenceOf(resource: string, registryPath: string): ImageReference {
+/** Parses a resource's `registrypath`, or throws an {@link InvalidResourceError} that says why it is not a reference. */
+export function referenceOf(resource: string, registryPath: string): ImageReference {
   try {
     return parseImageReference(registryPath);
   } catch (error) {
@@ -318,10 +180,4 @@ function referenceOf(resource: string, registryPath: string): ImageReference {
       cause: error,
     });
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'list';
-  return typeof value === 'object' ? 'mapping' : typeof value;
 }

@@ -13,14 +13,8 @@ export {
   type Transition,
 } from './orchestrator.js';
 export { readLayerSnapshot, type LayerSnapshot } from './layer-snapshot.js';
-export {
-  ImageInfo,
-  parseImageFile,
-  contentDigest,
-  redactImageFields,
-  type ImageFields,
-  type ImageDetails,
-} from './image-info.js';
+export { ImageInfo, redactImageFields, type ImageFields, type ImageDetails } from './image-info.js';
+export { parseImageFile, contentDigest } from './image-file.js';
 export { parseImageReference, isValidImageReference, type ImageReference } from './image-reference.js';
 export {
   createHookTools,

@@ -1,5 +1,5 @@
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
-export { initialContext as freshContext } from '../machines/resource.machine.js';
+export { initialContext as freshContext } from '../machines/resource.context.js';
 import { InvalidResourceError, MissingResourceError, ResourceNotAvailableError, ResourceTimeoutError } from './errors/index.js';
 import { ImageInfo } from './image-info.js';
 

@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import {
-  contentDigest,
-  ImageInfo,
-  MAX_RESOURCE_BYTES,
-  parseImageFile,
-  redactImageFields,
-  SECRET_FIELDS,
-  type ImageFields,
-} from '../src/image-info.js';
+import { contentDigest, MAX_RESOURCE_BYTES, parseImageFile } from '../src/image-file.js';
+import { ImageInfo, redactImageFields, SECRET_FIELDS, type ImageFields } from '../src/image-info.js';
 import { InvalidResourceError, MissingResourceError } from '../src/errors/index.js';
 
 const SENTINEL = 's3cr3t-SENTINEL';
