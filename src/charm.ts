@@ -1,7 +1,10 @@
-/** Reads what the layer needs from a charm: its oci-image resources and the layer options. */
-import { readFile } from 'node:fs/promises';
+/**
+ * Reads what the layer needs from a charm: its oci-image resources and the layer options.
+ * The parsed result is cached in the layer's state, keyed by the files' size, times and inode,
+ * so a hook whose charm files did not change loads no YAML parser.
+ */
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { CharmConfigError } from './errors/index.js';
 
 /** An `oci-image` (legacy `docker`) resource declared in the charm's metadata. */
@@ -19,60 +22,6 @@ export interface Charm {
   setStatus: boolean | undefined;
 }
 
-const IMAGE_TYPES = new Set(['oci-image', 'docker']);
-
-function parseYaml(text: string, file: string): unknown {
-  // js-yaml 5 throws on a document with no content; an empty or comment-only file means "nothing set".
-  if (text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line))) return undefined;
-  try {
-    return load(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new CharmConfigError(file, `cannot parse YAML (${reason})`, { cause: error });
-  }
-}
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Parses metadata.yaml (or charmcraft.yaml) text into its oci-image resources. Pure. */
-export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResource[] {
-  const doc = parseYaml(text, file);
-  if (doc === undefined || doc === null) return [];
-  if (!isMapping(doc)) throw new CharmConfigError(file, 'expected a mapping at the top level');
-  const resources = doc['resources'];
-  if (resources === undefined || resources === null) return [];
-  if (!isMapping(resources)) throw new CharmConfigError(file, '"resources" must be a mapping of resource names');
-  const out: CharmResource[] = [];
-  for (const [name, spec] of Object.entries(resources)) {
-    if (!isMapping(spec)) throw new CharmConfigError(file, `resource "${name}" must be a mapping`);
-    const type = spec['type'];
-    if (typeof type !== 'string') throw new CharmConfigError(file, `resource "${name}" has no "type"`);
-    if (!IMAGE_TYPES.has(type)) continue;
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name))
-      throw new CharmConfigError(file, `resource name "${name}" has characters a flag name cannot hold`);
-    const autoFetch = spec['auto-fetch'] ?? false;
-    if (typeof autoFetch !== 'boolean')
-      throw new CharmConfigError(file, `resource "${name}": "auto-fetch" must be true or false`);
-    out.push({ name, autoFetch });
-  }
-  return out;
-}
-
-/** Parses layer.yaml text for `options: docker-resource: set-status`. Pure. */
-export function parseLayerOptions(text: string, file = 'layer.yaml'): { setStatus: boolean | undefined } {
-  const doc = parseYaml(text, file);
-  if (!isMapping(doc)) return { setStatus: undefined };
-  const options = doc['options'];
-  if (!isMapping(options)) return { setStatus: undefined };
-  const ours = options['docker-resource'];
-  if (ours === undefined || ours === null) return { setStatus: undefined };
-  if (!isMapping(ours)) throw new CharmConfigError(file, '"options: docker-resource" must be a mapping');
-  const setStatus = ours['set-status'];
-  if (setStatus === undefined) return { setStatus: undefined };
-  if (typeof setStatus !== 'boolean') throw new CharmConfigError(file, '"set-status" must be true or false');
-  return { setStatus };
-}
-
 async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
@@ -82,17 +31,43 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/** Reads the charm in `dir`: metadata.yaml, else charmcraft.yaml; and layer.yaml when present. */
-export async function readCharm(dir: string): Promise<Charm> {
-  const [metadata, charmcraft, layer] = await Promise.all(
-    ['metadata.yaml', 'charmcraft.yaml', 'layer.yaml'].map((f) => readOptional(join(dir, f))),
+/** The parsed charm files and the key of the files they were parsed from. */
+export interface CharmCache {
+  key: string;
+  resources: CharmResource[];
+  setStatus: boolean | undefined;
+}
+
+const CHARM_FILES = ['metadata.yaml', 'charmcraft.yaml', 'layer.yaml'] as const;
+
+/** A key that changes whenever one of the charm files is written, replaced, created or removed. */
+async function filesKey(dir: string): Promise<string> {
+  const parts = await Promise.all(
+    CHARM_FILES.map((f) =>
+      stat(join(dir, f)).then(
+        (s) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`,
+        () => '-',
+      ),
+    ),
   );
+  return parts.join('|');
+}
+
+/**
+ * Reads the charm in `dir`: metadata.yaml, else charmcraft.yaml; and layer.yaml when present.
+ * With the `cached` result of an earlier read, parses nothing when no file changed.
+ */
+export async function readCharm(dir: string, cached?: CharmCache | null): Promise<Charm & { cache: CharmCache }> {
+  const key = await filesKey(dir);
+  if (cached && cached.key === key) return { dir, resources: cached.resources, setStatus: cached.setStatus, cache: cached };
+  const [metadata, charmcraft, layer] = await Promise.all(CHARM_FILES.map((f) => readOptional(join(dir, f))));
+  const { parseMetadata, parseLayerOptions } = await import('./charm-parse.js');
   let resources: CharmResource[];
   if (metadata !== undefined) resources = parseMetadata(metadata, join(dir, 'metadata.yaml'));
   else if (charmcraft !== undefined) resources = parseMetadata(charmcraft, join(dir, 'charmcraft.yaml'));
   else throw new CharmConfigError(join(dir, 'metadata.yaml'), 'not found (nor charmcraft.yaml): is this a charm directory?');
   const { setStatus } = layer === undefined ? { setStatus: undefined } : parseLayerOptions(layer, join(dir, 'layer.yaml'));
-  return { dir, resources, setStatus };
+  return { dir, resources, setStatus, cache: { key, resources, setStatus } };
 }
 
 /** The charm directory from the hook environment: JUJU_CHARM_DIR, else CHARM_DIR, else the current directory. */

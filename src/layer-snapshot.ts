@@ -24,8 +24,8 @@ export async function readLayerSnapshot(
   options: { charmDir?: string; stateFile?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<LayerSnapshot> {
   const charmDir = options.charmDir ?? charmDirFromEnv(options.env ?? process.env);
-  const charm = await readCharm(charmDir);
   const { state, warnings } = await readState(options.stateFile ?? statePaths(charmDir).file);
+  const charm = await readCharm(charmDir, state.charm);
   const resources: ResourceView[] = charm.resources.map(({ name }) => {
     const saved = state.resources[name];
     return saved ? { name, state: saved.value, context: saved.context } : { name, state: 'idle', context: freshContext(name) };

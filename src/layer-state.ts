@@ -1,5 +1,6 @@
 /** The layer's persisted state: its shape, and validation of what is read back from disk. */
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
+import type { CharmCache } from './charm.js';
 import { readStateFile, STATE_VERSION } from './state-file.js';
 import { isStatusState, type Status } from './status.js';
 
@@ -30,6 +31,8 @@ export interface LayerState {
   status: (Status & { owner: 'layer' | 'charm' }) | null;
   resources: Record<string, PersistedResource>;
   history: Record<string, HistoryEntry[]>;
+  /** The charm files as last parsed (a cache: dropped when unusable). */
+  charm?: CharmCache;
 }
 
 /** The state of a charm that has never run a hook with the layer. */
@@ -58,6 +61,16 @@ export function checkResource(name: string, value: unknown): string | null {
   return null;
 }
 
+function isCharmCache(v: unknown): v is CharmCache {
+  return (
+    isObject(v) &&
+    typeof v['key'] === 'string' &&
+    (v['setStatus'] === undefined || typeof v['setStatus'] === 'boolean') &&
+    Array.isArray(v['resources']) &&
+    v['resources'].every((r) => isObject(r) && typeof r['name'] === 'string' && typeof r['autoFetch'] === 'boolean')
+  );
+}
+
 /** Turns whatever was read into a usable state, dropping (with a warning each) the parts that are not. */
 export function toLayerState(data: unknown, warnings: string[]): LayerState {
   const state = emptyState();
@@ -72,6 +85,8 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
     if (problem === null) state.resources[name] = value as PersistedResource;
     else warnings.push(`saved state of resource "${name}" is unusable (${problem}); starting it afresh`);
   }
+  const charm = data['charm'];
+  if (isCharmCache(charm)) state.charm = charm;
   const history = isObject(data['history']) ? data['history'] : {};
   for (const [name, list] of Object.entries(history)) if (Array.isArray(list)) state.history[name] = list as HistoryEntry[];
   return state;

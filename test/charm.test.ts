@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { charmDirFromEnv, hookNameFromEnv, parseLayerOptions, parseMetadata, readCharm } from '../src/charm.js';
+import { charmDirFromEnv, hookNameFromEnv, readCharm } from '../src/charm.js';
+import { parseLayerOptions, parseMetadata } from '../src/charm-parse.js';
 import { CharmConfigError } from '../src/errors/index.js';
 
 /** The error a function throws (fails the test if it returns). */
@@ -101,7 +102,25 @@ describe('readCharm', () => {
   it('reads metadata.yaml and layer.yaml', async () => {
     await writeFile(join(dir, 'metadata.yaml'), 'resources:\n  web: {type: oci-image}\n');
     await writeFile(join(dir, 'layer.yaml'), 'options:\n  docker-resource:\n    set-status: false\n');
-    expect(await readCharm(dir)).toEqual({ dir, resources: [{ name: 'web', autoFetch: false }], setStatus: false });
+    expect(await readCharm(dir)).toEqual({
+      dir,
+      resources: [{ name: 'web', autoFetch: false }],
+      setStatus: false,
+      cache: { key: expect.any(String), resources: [{ name: 'web', autoFetch: false }], setStatus: false },
+    });
+  });
+
+  it('uses the cached parse while no charm file changed, and parses again when one does', async () => {
+    await writeFile(join(dir, 'metadata.yaml'), 'resources:\n  web: {type: oci-image}\n');
+    const first = await readCharm(dir);
+    // A cache with the current key is trusted as it is: nothing is read or parsed.
+    const forged = { ...first.cache, resources: [{ name: 'from-cache', autoFetch: true }] };
+    expect((await readCharm(dir, forged)).resources).toEqual([{ name: 'from-cache', autoFetch: true }]);
+    await writeFile(join(dir, 'metadata.yaml'), 'resources:\n  web: {type: oci-image}\n  db: {type: oci-image}\n');
+    expect((await readCharm(dir, forged)).resources.map((r) => r.name)).toEqual(['web', 'db']);
+    const before = (await readCharm(dir)).cache;
+    await writeFile(join(dir, 'layer.yaml'), 'options:\n  docker-resource:\n    set-status: false\n');
+    expect((await readCharm(dir, before)).setStatus).toBe(false);
   });
 
   it('prefers metadata.yaml over charmcraft.yaml, and falls back to charmcraft.yaml', async () => {

@@ -1,0 +1,58 @@
+/** Parses the charm files the layer reads (pure): metadata.yaml / charmcraft.yaml and layer.yaml. */
+import { load } from 'js-yaml';
+import type { CharmResource } from './charm.js';
+import { CharmConfigError } from './errors/index.js';
+
+const IMAGE_TYPES = new Set(['oci-image', 'docker']);
+
+function parseYaml(text: string, file: string): unknown {
+  // js-yaml 5 throws on a document with no content; an empty or comment-only file means "nothing set".
+  if (text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line))) return undefined;
+  try {
+    return load(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new CharmConfigError(file, `cannot parse YAML (${reason})`, { cause: error });
+  }
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses metadata.yaml (or charmcraft.yaml) text into its oci-image resources. Pure. */
+export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResource[] {
+  const doc = parseYaml(text, file);
+  if (doc === undefined || doc === null) return [];
+  if (!isMapping(doc)) throw new CharmConfigError(file, 'expected a mapping at the top level');
+  const resources = doc['resources'];
+  if (resources === undefined || resources === null) return [];
+  if (!isMapping(resources)) throw new CharmConfigError(file, '"resources" must be a mapping of resource names');
+  const out: CharmResource[] = [];
+  for (const [name, spec] of Object.entries(resources)) {
+    if (!isMapping(spec)) throw new CharmConfigError(file, `resource "${name}" must be a mapping`);
+    const type = spec['type'];
+    if (typeof type !== 'string') throw new CharmConfigError(file, `resource "${name}" has no "type"`);
+    if (!IMAGE_TYPES.has(type)) continue;
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name))
+      throw new CharmConfigError(file, `resource name "${name}" has characters a flag name cannot hold`);
+    const autoFetch = spec['auto-fetch'] ?? false;
+    if (typeof autoFetch !== 'boolean')
+      throw new CharmConfigError(file, `resource "${name}": "auto-fetch" must be true or false`);
+    out.push({ name, autoFetch });
+  }
+  return out;
+}
+
+/** Parses layer.yaml text for `options: docker-resource: set-status`. Pure. */
+export function parseLayerOptions(text: string, file = 'layer.yaml'): { setStatus: boolean | undefined } {
+  const doc = parseYaml(text, file);
+  if (!isMapping(doc)) return { setStatus: undefined };
+  const options = doc['options'];
+  if (!isMapping(options)) return { setStatus: undefined };
+  const ours = options['docker-resource'];
+  if (ours === undefined || ours === null) return { setStatus: undefined };
+  if (!isMapping(ours)) throw new CharmConfigError(file, '"options: docker-resource" must be a mapping');
+  const setStatus = ours['set-status'];
+  if (setStatus === undefined) return { setStatus: undefined };
+  if (typeof setStatus !== 'boolean') throw new CharmConfigError(file, '"set-status" must be true or false');
+  return { setStatus };
+}
