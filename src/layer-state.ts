@@ -93,9 +93,9 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
 }
 
 /** Reads the state file (falling back to its last good copy) into a usable state, with warnings. */
-export async function readState(file: string): Promise<{ state: LayerState; originalJson: string | null; warnings: string[] }> {
+export async function readState(file: string): Promise<{ state: LayerState; clean: boolean; warnings: string[] }> {
   const { data, source, warnings } = await readStateFile(file);
   const state = toLayerState(data, warnings);
-  const originalJson = source === 'main' && warnings.length === 0 ? JSON.stringify(data) : null;
-  return { state, originalJson, warnings };
+  // clean: the state file holds exactly this state, so a hook that changes nothing need not write it.
+  return { state, clean: source === 'main' && warnings.length === 0, warnings };
 }

@@ -104,7 +104,9 @@ export class DockerResourceLayer {
   readonly #transitions: Transition[] = [];
   readonly #fetched: string[] = [];
   #state: LayerState;
-  #originalJson: string | null;
+  /** Whether the state file holds exactly the state as it was read (nothing to write unless it changes). */
+  #clean: boolean;
+  readonly #initial: Pick<LayerState, 'autoFetched' | 'status'>;
   #inFlight = 0;
   #waiters: Array<() => void> = [];
   #charmStatus: Status | null = null;
@@ -123,7 +125,7 @@ export class DockerResourceLayer {
     setStatus: boolean;
     stateFile: string;
     state: LayerState;
-    originalJson: string | null;
+    clean: boolean;
     warnings: readonly string[];
     release: () => Promise<void>;
     /** The lock was taken over from a dead process. */
@@ -137,7 +139,8 @@ export class DockerResourceLayer {
     this.#concurrency = Math.max(1, init.options.concurrency ?? 16);
     this.#stateFile = init.stateFile;
     this.#state = init.state;
-    this.#originalJson = init.originalJson;
+    this.#clean = init.clean;
+    this.#initial = { autoFetched: init.state.autoFetched, status: init.state.status };
     this.#release = init.release;
     for (const { name, autoFetch } of init.resources) {
       const persisted = init.state.resources[name] ?? null;
@@ -497,6 +500,7 @@ export class DockerResourceLayer {
 
   async #persist(): Promise<boolean> {
     if (this.#fatal) throw this.#fatal;
+    if (!this.#changed()) return false;
     const resources: Record<string, PersistedResource> = {};
     for (const slot of this.#slots.values()) {
       const persisted = slot.actor ? (slot.actor.getPersistedSnapshot() as unknown as PersistedResource) : slot.persisted;
@@ -505,8 +509,6 @@ export class DockerResourceLayer {
     const history: LayerState['history'] = {};
     for (const name of this.#slots.keys()) if (this.#state.history[name]) history[name] = this.#state.history[name]!;
     const next: LayerState = { ...this.#state, resources, history };
-    const json = JSON.stringify(next);
-    if (json === this.#originalJson) return false;
     try {
       await writeStateFile(this.#stateFile, next);
     } catch (error) {
@@ -517,8 +519,25 @@ export class DockerResourceLayer {
       this.#log(message, 'ERROR');
       return false;
     }
-    this.#originalJson = json;
+    this.#clean = true;
     return true;
+  }
+
+  /**
+   * Whether this hook changed anything the state file holds. Tracked rather than compared, so an
+   * idle hook does not serialise the whole state (1.5 MB at 1000 resources) to find it unchanged:
+   * machines change only through actors, the status only through status-set.
+   */
+  #changed(): boolean {
+    const slots = [...this.#slots.values()];
+    return (
+      !this.#clean ||
+      slots.some((slot) => slot.actor !== null) ||
+      this.#state.autoFetched !== this.#initial.autoFetched ||
+      this.#state.status !== this.#initial.status ||
+      Object.keys(this.#state.resources).some((name) => !this.#slots.has(name)) ||
+      Object.keys(this.#state.history).some((name) => !this.#slots.has(name))
+    );
   }
 
   #stopActors(): void {
@@ -534,8 +553,9 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
   const tools = options.tools ?? createHookTools({ env });
   const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
   try {
-    const { state, originalJson, warnings } = await readState(stateFile);
-    const charm = await readCharm(charmDir, state.charm);
+    const { state, clean, warnings } = await readState(stateFile);
+    const cachedCharm = state.charm;
+    const charm = await readCharm(charmDir, cachedCharm);
     state.charm = charm.cache;
     return new DockerResourceLayer({
       charmDir,
@@ -546,7 +566,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
       setStatus: options.setStatus ?? charm.setStatus ?? true,
       stateFile,
       state,
-      originalJson,
+      clean: clean && charm.cache === cachedCharm,
       warnings,
       release: () => lock.release(),
       recovered: lock.recovered,

@@ -69,6 +69,21 @@ describe('a charm life with two auto-fetched resources', () => {
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
+  it('a resource removed from metadata.yaml is dropped from the state by the next (otherwise idle) hook', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true }, db: { type: 'oci-image', 'auto-fetch': true } } });
+    h.attach('web', image('1')).attach('db', image('1'));
+    await h.hook('install');
+    writeFileSync(join(h.charmDir, 'metadata.yaml'), 'name: test-charm\nresources:\n  web:\n    type: oci-image\n    auto-fetch: true\n');
+    h.juju.clear();
+    const summary = await h.hook('update-status');
+    expect(h.juju.calls).toEqual([]);
+    expect(summary.wroteState).toBe(true);
+    const saved = JSON.parse(readFileSync(join(h.charmDir, '.docker-resource', 'state.json'), 'utf8'));
+    expect(Object.keys(saved.resources)).toEqual(['web']);
+    expect(summary.flags.some((f) => f.includes('.db.'))).toBe(false);
+    expect((await h.hook('update-status')).wroteState).toBe(false);
+  });
+
   it('upgrade-charm refetches: a new image sets changed, an unchanged one does not', async () => {
     h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true }, db: { type: 'oci-image', 'auto-fetch': true } } });
     h.attach('web', image('1')).attach('db', image('1'));
