@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { contentDigest, MAX_RESOURCE_BYTES, parseImageFile } from '../src/image-file.js';
 import { ImageInfo, redactImageFields, SECRET_FIELDS, type ImageFields } from '../src/image-info.js';
 import { InvalidResourceError, MissingResourceError } from '../src/errors/index.js';
+import { thrown } from './fixtures/thrown.js';
 
 const SENTINEL = 's3cr3t-SENTINEL';
 const AUTH = 'AUTH-SENTINEL';
@@ -38,14 +39,6 @@ const FULL_FIELDS: ImageFields = {
   region: 'us-east-1',
 };
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -6,15 +6,8 @@ import {
   type ImageReference,
 } from '../src/image-reference.js';
 import { DockerResourceError } from '../src/errors/index.js';
+import { thrown } from './fixtures/thrown.js';
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 const HEX64 = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 const SHA = `sha256:${HEX64}`;

@@ -4,8 +4,7 @@ import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleFixture } from './fixtures/bundle-fixture.js';
 import { DockerResourceError } from '../src/errors/index.js';
 import { acquireLock, withLock } from '../src/lock.js';
 
@@ -124,16 +123,7 @@ describe('withLock', () => {
 describe('across processes', () => {
   let bundle: string;
   beforeEach(async () => {
-    bundle = join(root, 'state-writer.mjs');
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./fixtures/state-writer.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    bundle = await bundleFixture('state-writer', root);
   });
 
   const run = (...args: string[]) => spawn(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });

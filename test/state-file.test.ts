@@ -3,8 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleFixture } from './fixtures/bundle-fixture.js';
 import { DockerResourceError } from '../src/errors/index.js';
 import { readStateFile, STATE_VERSION, statePaths, writeStateFile, type WriteStep } from '../src/state-file.js';
 
@@ -222,16 +221,7 @@ describe('crash safety', () => {
   });
 
   it('keeps a complete document when a writer process is killed (SIGKILL) at random points', async () => {
-    const bundle = join(root, 'state-writer.mjs');
-    await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./fixtures/state-writer.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleFixture('state-writer', root);
     for (let trial = 0; trial < 8; trial++) {
       const child = spawn(process.execPath, [bundle, 'write-loop', file], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise((resolve) => child.on('exit', resolve));
