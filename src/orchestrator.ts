@@ -75,7 +75,6 @@ export interface HookSummary {
   wroteState: boolean;
 }
 
-
 interface Slot {
   readonly name: string;
   readonly autoFetch: boolean;
@@ -480,9 +479,10 @@ export class DockerResourceLayer {
     this.#io.push(this.#tools.jujuLog(message, level).catch((error) => this.#noteToolFailure(error, 'juju-log')));
   }
 
-  #warn(message: string): void {
+  /** Tells the operator: on stderr (or `onWarning`), and in the unit's log at `level`. */
+  #warn(message: string, level: 'WARNING' | 'ERROR' = 'WARNING'): void {
     (this.#options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
-    this.#log(message, 'WARNING');
+    this.#log(message, level);
   }
 
   #noteToolFailure(error: unknown, tool: string): void {
@@ -514,9 +514,7 @@ export class DockerResourceLayer {
     } catch (error) {
       // Something is in the way (e.g. a directory at the path): say so loudly, but let the hook end well;
       // the next hook starts from the last saved state (or afresh) and redoes the work.
-      const message = `cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`;
-      (this.#options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
-      this.#log(message, 'ERROR');
+      this.#warn(`cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`, 'ERROR');
       return false;
     }
     this.#clean = true;
