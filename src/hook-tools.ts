@@ -1,7 +1,8 @@
 import { HookToolError } from './errors/hook-tool-error.js';
+import { STATUS_STATES, type StatusState } from './status.js';
 
 /** A workload state that `status-set` accepts (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/status-set/). */
-export type StatusState = 'maintenance' | 'blocked' | 'waiting' | 'active';
+export type { StatusState };
 
 /** A level that `juju-log -l` accepts (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/juju-log/). */
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
@@ -47,7 +48,6 @@ export type HookToolsOptions = {
   timeoutMs?: number;
 };
 
-const STATUS_STATES: readonly string[] = ['maintenance', 'blocked', 'waiting', 'active'] satisfies StatusState[];
 const LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR'] satisfies LogLevel[];
 const DEFAULT_TIMEOUT_MS = 30_000;
 
