@@ -1,17 +1,56 @@
-/** Makes XState inspection events safe to send to an inspector: credentials redacted (BEHAVIOUR.md §5). */
+/**
+ * Makes XState inspection events safe to hand to an inspector (BEHAVIOUR.md §5): every snapshot,
+ * context, event and output redacted, and the live actor reference replaced by a shim whose
+ * `getSnapshot()` is redacted too (inspectors read it, some of them later).
+ */
 import type { InspectionEvent } from 'xstate';
 import { redact } from './redact.js';
 
-/** Plain data of a snapshot (what `toJSON()` gives), with credentials redacted. */
-function safeSnapshot(snapshot: unknown): unknown {
-  const plain = (snapshot as { toJSON?: () => unknown })?.toJSON?.() ?? snapshot;
-  return redact(plain);
+/** A redacted plain copy of a snapshot: child actors reduced to their ids, credentials replaced, internals left out. */
+export function plainSnapshot(snapshot: unknown): Record<string, unknown> {
+  if (snapshot === null || typeof snapshot !== 'object') return {};
+  const json = ((snapshot as { toJSON?: () => unknown }).toJSON?.() ?? snapshot) as Record<string, unknown>;
+  const { children, error, historyValue: _internal, ...rest } = json;
+  const out: Record<string, unknown> = { ...rest };
+  if (children && typeof children === 'object') {
+    out['children'] = Object.fromEntries(
+      Object.entries(children).map(([key, ref]) => [key, { id: (ref as { id?: unknown } | undefined)?.id ?? key }]),
+    );
+  }
+  if (error !== undefined) out['error'] = error instanceof Error ? { name: error.name, message: error.message } : error;
+  return redact(out);
 }
 
-/** A copy of an inspection event with every snapshot and event redacted; actor references are kept. */
-export function redactInspection(event: InspectionEvent): InspectionEvent {
-  const copy = { ...event } as Record<string, unknown>;
-  if ('snapshot' in copy) copy['snapshot'] = safeSnapshot(copy['snapshot']);
-  if ('event' in copy) copy['event'] = redact(copy['event']);
-  return copy as unknown as InspectionEvent;
+interface ActorRefData {
+  id?: string;
+  sessionId: string;
+  _parent?: { sessionId: string };
+  logic?: { config?: unknown };
+  getSnapshot(): unknown;
+}
+
+/**
+ * A frozen, redacted copy of an XState inspection event: what it holds is captured now
+ * (the Stately inspector reads it later), and no credential is left in its snapshot,
+ * context, event or output. Returns `undefined` for events the inspector does not show.
+ */
+export function freezeInspectionEvent(event: InspectionEvent): InspectionEvent | undefined {
+  if (event.type !== '@xstate.actor' && event.type !== '@xstate.event' && event.type !== '@xstate.snapshot') return undefined;
+  const ref = event.actorRef as unknown as ActorRefData;
+  // An actor event's snapshot is read when the inspector converts it (as @statelyai/inspect
+  // does), so that it is the started actor's: redacted then too.
+  const snapshot = event.type === '@xstate.snapshot' ? plainSnapshot(event.snapshot) : undefined;
+  const actorRef: ActorRefData = {
+    sessionId: ref.sessionId,
+    ...(ref.id !== undefined ? { id: ref.id } : {}),
+    ...(ref._parent ? { _parent: { sessionId: ref._parent.sessionId } } : {}),
+    ...(ref.logic ? { logic: { config: ref.logic.config } } : {}),
+    getSnapshot: () => snapshot ?? plainSnapshot(ref.getSnapshot()),
+  };
+  const frozen: Record<string, unknown> = { type: event.type, rootId: event.rootId, actorRef };
+  if (event.type === '@xstate.actor') return frozen as unknown as InspectionEvent;
+  frozen['event'] = redact(event.event);
+  if (event.type === '@xstate.snapshot') frozen['snapshot'] = snapshot;
+  else frozen['sourceRef'] = event.sourceRef ? { sessionId: event.sourceRef.sessionId } : undefined;
+  return frozen as unknown as InspectionEvent;
 }

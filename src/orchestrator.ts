@@ -11,7 +11,7 @@ import { deriveFlags } from './flags.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
 import type { ImageInfo } from './image-info.js';
 import { acquireLock } from './lock.js';
-import { redactInspection } from './inspection.js';
+import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
@@ -395,9 +395,11 @@ export class DockerResourceLayer {
   #inspect(slot: Slot, event: InspectionEvent): void {
     const user = this.#options.inspect;
     if (user) {
-      const safe = redactInspection(event);
-      if (typeof user === 'function') user(safe);
-      else user.next?.(safe);
+      const safe = freezeInspectionEvent(event);
+      if (safe) {
+        if (typeof user === 'function') user(safe);
+        else user.next?.(safe);
+      }
     }
     if (event.type !== '@xstate.snapshot' || event.actorRef !== slot.actor) return;
     const to = (event.snapshot as { value?: ResourceState }).value;

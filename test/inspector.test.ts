@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { createActor, fromPromise, waitFor, type InspectionEvent } from 'xstate';
 import { resourceMachine, type FetchInput, type FetchOutput } from '../machines/resource.machine.js';
-import { connectInspector, freezeInspectionEvent, plainSnapshot } from '../src/inspector.js';
+import { freezeInspectionEvent, plainSnapshot } from '../src/inspection.js';
+import { connectInspector } from '../src/inspector.js';
 import { createFakeJuju, type FakeJuju } from './fixtures/fake-juju.js';
 
 const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));

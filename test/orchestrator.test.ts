@@ -172,6 +172,19 @@ describe('the API inside a hook', () => {
     expect(JSON.stringify(seen)).not.toContain(SECRET);
   });
 
+  it('the inspect option gets redacted events, even through actorRef.getSnapshot() read later', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
+    h.attach('web', image('1'));
+    const events: Array<{ type: string; actorRef: { getSnapshot(): unknown }; snapshot?: unknown }> = [];
+    const layer = await h.open('install', { inspect: (e) => events.push(e as never) });
+    await layer.runHook();
+    expect(events.some((e) => e.type === '@xstate.snapshot')).toBe(true);
+    // Inspectors serialise the actor's snapshot after the fact: it must be redacted too.
+    const seen = JSON.stringify(events.map((e) => ({ ...e, actorRef: e.actorRef.getSnapshot() })));
+    expect(seen).toContain('<redacted>');
+    expect(seen).not.toContain(SECRET);
+  });
+
   it('the charm contributes its own status; the highest priority wins', async () => {
     h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
     h.attach('web', image('1'));
