@@ -9,7 +9,7 @@ import { DockerResourceError, HookToolError, ResourceNotAvailableError, UnknownR
 import type { RetryPolicy } from './fetch-image.js';
 import { deriveFlags } from './flags.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
-import type { ImageInfo } from './image-info.js';
+import { redactImageFields, type ImageInfo } from './image-info.js';
 import { acquireLock } from './lock.js';
 import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
@@ -157,14 +157,22 @@ export class DockerResourceLayer {
     return [...this.#slots.keys()];
   }
 
-  /** Each resource's state and context (context holds credentials: do not log it). */
+  /** Each resource's state and context, in metadata order, with credentials in the image info redacted. */
   views(): ResourceView[] {
+    return this.#views().map((view) => {
+      const { image } = view.context;
+      return image ? { ...view, context: { ...view.context, image: redactImageFields(image) } } : view;
+    });
+  }
+
+  #views(): ResourceView[] {
     return [...this.#slots.values()].map((slot) => this.#view(slot));
   }
 
+
   /** The flags (BEHAVIOUR.md §3), derived from the machines' states, sorted. */
   get flags(): string[] {
-    return deriveFlags(this.views(), this.#state.autoFetched);
+    return deriveFlags(this.#views(), this.#state.autoFetched);
   }
 
   /** Whether a flag is set. */
@@ -174,7 +182,7 @@ export class DockerResourceLayer {
 
   /** The combined status now: the layer's own and the charm's, highest priority wins. */
   get status(): Status | null {
-    return combineStatuses([layerStatus(this.views()), this.#charmStatus]);
+    return combineStatuses([layerStatus(this.#views()), this.#charmStatus]);
   }
 
   /** Contributes the charm's own status; it competes with the layer's by priority (blocked > maintenance > waiting > active). */
@@ -275,7 +283,7 @@ export class DockerResourceLayer {
       return {
         hook: this.hookName,
         fetched: [...this.#fetched],
-        failed: this.views().filter((v) => v.state === 'failed').map((v) => v.name),
+        failed: this.#views().filter((v) => v.state === 'failed').map((v) => v.name),
         transitions: [...this.#transitions],
         flags: this.flags,
         status: this.#state.status,
@@ -325,7 +333,7 @@ export class DockerResourceLayer {
   async #announce(): Promise<void> {
     if (!this.#setStatus || this.#queue.length === 0) return this.#pump();
     const names = this.#queue.filter((q) => this.#view(this.#slot(q.name)).state !== 'failed').map((q) => q.name);
-    const status = combineStatuses([layerStatus(this.views(), names), this.#charmStatus]);
+    const status = combineStatuses([layerStatus(this.#views(), names), this.#charmStatus]);
     const pending = this.#applyStatus(status);
     this.#pump();
     await pending;
@@ -453,7 +461,7 @@ export class DockerResourceLayer {
   }
 
   #finalStatus(): Status | null {
-    const desired = combineStatuses([layerStatus(this.views()), this.#charmStatus]);
+    const desired = combineStatuses([layerStatus(this.#views()), this.#charmStatus]);
     if (desired) return desired;
     // The layer's own status must not outlive the hook in which it stopped being true.
     const last = this.#state.status;
