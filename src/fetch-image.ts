@@ -14,6 +14,9 @@ export interface RetryPolicy {
   delayMs: number;
 }
 
+/** The default in-hook retry: one more try of `resource-get`, after 500 ms. */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 1, delayMs: 500 };
+
 /** Reads a resource file, bounded in size: missing, a directory or unreadable → MissingResourceError. */
 export async function readResourceFile(name: string, path: string): Promise<Buffer> {
   let handle;

@@ -365,8 +365,8 @@ export class DockerResourceLayer {
       ({ createActorFactory }) => {
         this.#createActor = createActorFactory({
           tools: this.#tools,
-          retry: { retries: 1, delayMs: 500, ...this.#options.retry },
-          fetchTimeoutMs: this.#options.fetchTimeoutMs ?? 5 * 60_000,
+          retry: this.#options.retry,
+          fetchTimeoutMs: this.#options.fetchTimeoutMs,
           onFetchError: (error) => {
             if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
           },

@@ -3,8 +3,8 @@
  * to fetch, so an idle hook never loads XState, the machine or the fetch step.
  */
 import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
-import { resourceMachine, type FetchInput, type FetchOutput } from '../machines/resource.machine.js';
-import { createFetchImage, type RetryPolicy } from './fetch-image.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, resourceMachine, type FetchInput, type FetchOutput } from '../machines/resource.machine.js';
+import { DEFAULT_RETRY, createFetchImage, type RetryPolicy } from './fetch-image.js';
 import type { HookTools } from './hook-tools.js';
 
 /** A running resource machine. */
@@ -16,12 +16,14 @@ export type ActorFactory = (name: string, snapshot: unknown, inspect: (event: In
 /** Provides the machine with the real fetch (hook tools, retry policy, time limit) and returns an actor factory. */
 export function createActorFactory(options: {
   tools: HookTools;
-  retry: RetryPolicy;
-  fetchTimeoutMs: number;
+  /** Overrides of {@link DEFAULT_RETRY}. */
+  retry?: Partial<RetryPolicy> | undefined;
+  /** The fetch time limit (default {@link DEFAULT_FETCH_TIMEOUT_MS}). */
+  fetchTimeoutMs?: number | undefined;
   /** Called with any error the fetch throws, before the machine sees it (the orchestrator spots fatal ones). */
   onFetchError: (error: unknown) => void;
 }): ActorFactory {
-  const fetchImage = createFetchImage(options.tools, options.retry);
+  const fetchImage = createFetchImage(options.tools, { ...DEFAULT_RETRY, ...options.retry });
   const machine = resourceMachine.provide({
     actors: {
       fetchImage: fromPromise<FetchOutput, FetchInput>(async (args) => {
@@ -33,7 +35,7 @@ export function createActorFactory(options: {
         }
       }),
     },
-    delays: { fetchTimeout: options.fetchTimeoutMs },
+    delays: { fetchTimeout: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS },
   });
   return (name, snapshot, inspect) =>
     createActor(machine, { input: { name }, ...(snapshot ? { snapshot: snapshot as never } : {}), inspect });
