@@ -286,7 +286,7 @@ export class DockerResourceLayer {
         failed: this.#views().filter((v) => v.state === 'failed').map((v) => v.name),
         transitions: [...this.#transitions],
         flags: this.flags,
-        status: this.#state.status,
+        status: this.#state.status && { state: this.#state.status.state, message: this.#state.status.message },
         wroteState,
       };
     } finally {
