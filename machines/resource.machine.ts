@@ -1,14 +1,19 @@
 /**
- * The lifecycle of one `oci-image` resource (BEHAVIOUR.md §2):
- * idle → fetching → available | failed. Pure: the fetch is the `fetchImage`
- * actor, named here and provided by the caller with `machine.provide()`.
+ * The lifecycle of one `oci-image` resource (docs/BEHAVIOUR.md, "Lifecycle"):
+ * idle → fetching → available | failed. Pure: the fetch is the `fetchImage` actor,
+ * named here and provided by the caller with `machine.provide()`.
+ *
+ * Inside the layer machine it is a child: on entering a state it tells its parent
+ * (`resource.entered`), which is how the hook cycle learns that a fetch settled.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { FailureKind } from '../src/errors/resource-error.js';
 import type { ImageFields } from '../src/image-info.js';
 import { initialContext } from './resource.context.js';
+import { causeOf, toFailure, type Cause, type Failure } from './resource.events.js';
 
-export { initialContext };
+export { initialContext, toFailure };
+export type { Cause, Failure };
 
 /** What the `fetchImage` actor receives. */
 export interface FetchInput {
@@ -20,12 +25,6 @@ export interface FetchInput {
 export interface FetchOutput {
   image: ImageFields;
   digest: string;
-}
-
-/** Why the last fetch failed. */
-export interface Failure {
-  kind: FailureKind;
-  reason: string;
 }
 
 /** The machine's context: plain JSON, persisted between hooks. */
@@ -48,14 +47,29 @@ export interface ResourceContext {
   failuresInARow: number;
 }
 
-/** Events a caller sends; the fetch actor's done/error events come from XState. */
+/** Events a caller sends; the fetch actor's done/error events and the time limit come from XState. */
 export type ResourceEvent =
   /** Request a fetch (from idle, available or failed). */
-  | { type: 'FETCH' }
+  | { type: 'fetch' }
   /** Fetch again because the charm or its resources changed (upgrade-charm); requested resources only. */
-  | { type: 'REFETCH' }
+  | { type: 'refetch' }
   /** Try a failed fetch again. */
-  | { type: 'RETRY' };
+  | { type: 'retry' };
+
+/** What a resource tells its parent on entering a state: enough for flags, status and a transition, never a credential. */
+export interface ResourceEntered {
+  type: 'resource.entered';
+  name: string;
+  state: ResourceState;
+  /** The domain name of the event that led here. */
+  cause: Cause;
+  digest: string | null;
+  changed: boolean;
+  attempts: number;
+  failure: Failure | null;
+  /** The fetch failed because the hook tools are gone (not inside a hook): the hook must stop. */
+  fatal: boolean;
+}
 
 /** The machine's input: the resource name. */
 export interface ResourceInput {
@@ -65,19 +79,11 @@ export interface ResourceInput {
 /** The state names of the lifecycle. */
 export type ResourceState = 'idle' | 'fetching' | 'available' | 'failed';
 
+/** Every state of the lifecycle, in the order a resource meets them. */
+export const RESOURCE_STATES: readonly ResourceState[] = ['idle', 'fetching', 'available', 'failed'];
+
 /** Default fetch time limit (ms); provide `delays.fetchTimeout` to change it. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 5 * 60_000;
-
-/** Turns whatever the fetch actor threw into a failure kind and reason. */
-export function toFailure(error: unknown): Failure {
-  if (typeof error === 'object' && error !== null) {
-    const { kind, reason, message } = error as { kind?: unknown; reason?: unknown; message?: unknown };
-    const text = typeof reason === 'string' ? reason : typeof message === 'string' ? message : 'unknown error';
-    if (kind === 'missing' || kind === 'invalid' || kind === 'timeout') return { kind, reason: text };
-    return { kind: 'missing', reason: text };
-  }
-  return { kind: 'missing', reason: String(error) };
-}
 
 /** The resource lifecycle machine. */
 export const resourceMachine = setup({
@@ -115,6 +121,14 @@ export const resourceMachine = setup({
       changed: false,
       failuresInARow: context.failuresInARow + 1,
     })),
+    /** Tells the parent (the layer), if there is one, which state this resource entered and why. */
+    tellParent: enqueueActions(({ context, event, self, enqueue }, state: ResourceState) => {
+      if (!self._parent) return;
+      const { cause, fatal } = causeOf(event);
+      const { name, digest, changed, attempts, failure } = context;
+      const entered: ResourceEntered = { type: 'resource.entered', name, state, cause, digest, changed, attempts, failure, fatal };
+      enqueue.sendParent(entered);
+    }),
   },
 }).createMachine({
   id: 'resource',
@@ -122,10 +136,10 @@ export const resourceMachine = setup({
   initial: 'idle',
   states: {
     idle: {
-      on: { FETCH: 'fetching' },
+      on: { fetch: 'fetching' },
     },
     fetching: {
-      entry: 'startFetch',
+      entry: ['startFetch', { type: 'tellParent', params: 'fetching' }],
       invoke: {
         id: 'fetch',
         src: 'fetchImage',
@@ -150,13 +164,18 @@ export const resourceMachine = setup({
       },
     },
     available: {
-      on: { FETCH: 'fetching', REFETCH: 'fetching' },
+      entry: { type: 'tellParent', params: 'available' },
+      on: { fetch: 'fetching', refetch: 'fetching' },
     },
     failed: {
-      on: { FETCH: 'fetching', REFETCH: 'fetching', RETRY: 'fetching' },
+      entry: { type: 'tellParent', params: 'failed' },
+      on: { fetch: 'fetching', refetch: 'fetching', retry: 'fetching' },
     },
   },
 });
 
 /** The machine's type, for callers that provide the fetch actor. */
 export type ResourceMachine = typeof resourceMachine;
+
+/** Failure kinds the machine itself produces. */
+export type { FailureKind };

@@ -172,17 +172,22 @@ and hook name. Older entries are dropped.
     },
   },
   graph: {
-    summary: 'print the resource lifecycle as a state diagram',
-    usage: `docker-resource graph [--format mermaid|dot]
+    summary: 'print the resource lifecycle or the hook cycle as a state diagram',
+    usage: `docker-resource graph [--machine resource|layer] [--format mermaid|dot]
 
-Prints the resource machine as a Mermaid (default) or Graphviz diagram.`,
-    options: { help: COMMON.help, format: { type: 'string' } },
+Prints a machine as a Mermaid (default) or Graphviz diagram: the resource
+lifecycle (default), or the hook cycle over the resources (--machine layer).
+  --machine NAME    resource (default) or layer
+  --format FORMAT   mermaid (default) or dot`,
+    options: { help: COMMON.help, format: { type: 'string' }, machine: { type: 'string' } },
     run: async (values, positionals, io) => {
       noPositionals('graph', positionals);
       const format = (values['format'] as string | undefined) ?? 'mermaid';
       if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format must be mermaid or dot, not "${format}"`);
+      const machine = (values['machine'] as string | undefined) ?? 'resource';
+      if (machine !== 'resource' && machine !== 'layer') throw new UsageError(`--machine must be resource or layer, not "${machine}"`);
       const { machineDiagram } = await import('./graph.js');
-      io.stdout(machineDiagram(format) + '\n');
+      io.stdout(machineDiagram(format, machine) + '\n');
       return 0;
     },
   },

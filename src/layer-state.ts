@@ -1,5 +1,6 @@
 /** The layer's persisted state: its shape, and validation of what is read back from disk. */
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
+import type { FailureKind } from './errors/resource-error.js';
 import type { CharmCache } from './charm.js';
 import { readStateFile, STATE_VERSION } from './state-file.js';
 import { isStatusState, type Status } from './status.js';
@@ -12,14 +13,26 @@ export interface PersistedResource {
   [key: string]: unknown;
 }
 
-/** One recorded transition, kept across hooks for `docker-resource history`. */
+/** One recorded transition, kept across hooks for `docker-resource history` and a replay. */
 export interface HistoryEntry {
+  /** When (ISO 8601). */
   at: string;
+  /** In which hook. */
   hook: string | null;
   from: ResourceState;
   to: ResourceState;
+  /** The event in the domain's words (`fetch`, `fetched`, `fetch-failed`, …); older files hold XState's names. */
   event: string;
+  /** Why it failed (when `to` is `failed`). */
   reason?: string;
+  /** The kind of failure (when `to` is `failed`). */
+  kind?: FailureKind;
+  /** The content digest (when `to` is `available`). */
+  digest?: string;
+  /** Whether the content changed (when `to` is `available`). */
+  changed?: boolean;
+  /** Fetches started so far. */
+  attempts?: number;
 }
 
 /** Everything that lasts from one hook to the next. */
@@ -29,6 +42,8 @@ export interface LayerState {
   autoFetched: boolean;
   /** The status the layer last set, and whose it was. */
   status: (Status & { owner: 'layer' | 'charm' }) | null;
+  /** The charm's own status, set with `setCharmStatus` or `docker-resource status-set`; competes by priority. */
+  charmStatus?: Status | null;
   resources: Record<string, PersistedResource>;
   history: Record<string, HistoryEntry[]>;
   /** The charm files as last parsed (a cache: dropped when unusable). */
@@ -79,6 +94,9 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
   const status = data['status'];
   if (isObject(status) && isStatusState(status['state']) && typeof status['message'] === 'string')
     state.status = { state: status['state'], message: status['message'], owner: status['owner'] === 'charm' ? 'charm' : 'layer' };
+  const charmStatus = data['charmStatus'];
+  if (isObject(charmStatus) && isStatusState(charmStatus['state']) && typeof charmStatus['message'] === 'string')
+    state.charmStatus = { state: charmStatus['state'], message: charmStatus['message'] };
   const resources = isObject(data['resources']) ? data['resources'] : {};
   for (const [name, value] of Object.entries(resources)) {
     const problem = checkResource(name, value);

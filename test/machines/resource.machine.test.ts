@@ -30,43 +30,43 @@ describe('resource machine: pure transitions', () => {
     expect(s.context).toMatchObject({ name: 'web', requested: false, image: null, attempts: 0 });
   });
 
-  it('FETCH from idle starts fetching and marks the resource requested', () => {
-    const s = step([{ type: 'FETCH' }]);
+  it('fetch from idle starts fetching and marks the resource requested', () => {
+    const s = step([{ type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context).toMatchObject({ requested: true, attempts: 1 });
   });
 
-  it('REFETCH and RETRY do nothing to a resource never requested', () => {
-    expect(step([{ type: 'REFETCH' }]).value).toBe('idle');
-    expect(step([{ type: 'RETRY' }]).value).toBe('idle');
+  it('refetch and retry do nothing to a resource never requested', () => {
+    expect(step([{ type: 'refetch' }]).value).toBe('idle');
+    expect(step([{ type: 'retry' }]).value).toBe('idle');
   });
 
   it('a successful fetch makes the resource available with its image, not changed', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1')]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1')]);
     expect(s.value).toBe('available');
     expect(s.context).toMatchObject({ image: imageA, digest: 'd1', changed: false, failure: null });
   });
 
   it('refetching an available resource with new content sets changed; same content does not', () => {
-    const changed = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageB, 'd2')]);
+    const changed = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageB, 'd2')]);
     expect(changed.context).toMatchObject({ changed: true, image: imageB, digest: 'd2' });
-    const same = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageA, 'd1')]);
+    const same = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageA, 'd1')]);
     expect(same.context.changed).toBe(false);
   });
 
   it('changed lasts until the next fetch starts', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageB, 'd2'), { type: 'FETCH' }]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageB, 'd2'), { type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context.changed).toBe(false);
   });
 
   it('a failure drops the image, clears changed and keeps the kind and reason', () => {
     const s = step([
-      { type: 'FETCH' },
+      { type: 'fetch' },
       done(imageA, 'd1'),
-      { type: 'REFETCH' },
+      { type: 'refetch' },
       done(imageB, 'd2'),
-      { type: 'REFETCH' },
+      { type: 'refetch' },
       error('invalid', 'no registrypath'),
     ]);
     expect(s.value).toBe('failed');
@@ -80,25 +80,25 @@ describe('resource machine: pure transitions', () => {
   });
 
   it('content that comes back after a failure is not "changed" (the previous info was dropped)', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'FETCH' }, error('missing', 'gone'), { type: 'RETRY' }, done(imageB, 'd2')]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'fetch' }, error('missing', 'gone'), { type: 'retry' }, done(imageB, 'd2')]);
     expect(s.value).toBe('available');
     expect(s.context.changed).toBe(false);
   });
 
-  it('RETRY only leaves failed', () => {
-    expect(step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'RETRY' }]).value).toBe('available');
-    expect(step([{ type: 'FETCH' }, error('missing', 'x'), { type: 'RETRY' }]).value).toBe('fetching');
+  it('retry only leaves failed', () => {
+    expect(step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'retry' }]).value).toBe('available');
+    expect(step([{ type: 'fetch' }, error('missing', 'x'), { type: 'retry' }]).value).toBe('fetching');
   });
 
   it('the time limit fails the fetch as a timeout', () => {
-    const s = step([{ type: 'FETCH' }, timeout]);
+    const s = step([{ type: 'fetch' }, timeout]);
     expect(s.value).toBe('failed');
     expect(s.context.failure?.kind).toBe('timeout');
     expect(s.context.failure?.reason).toMatch(/timed out/);
   });
 
-  it('FETCH while fetching is ignored (one fetch at a time)', () => {
-    const s = step([{ type: 'FETCH' }, { type: 'FETCH' }]);
+  it('fetch while fetching is ignored (one fetch at a time)', () => {
+    const s = step([{ type: 'fetch' }, { type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context.attempts).toBe(1);
   });
@@ -133,7 +133,7 @@ describe('resource machine: running actors', () => {
       }),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('available'));
     expect(seen).toEqual(['web']);
     expect(s.context.image).toEqual(imageA);
@@ -147,7 +147,7 @@ describe('resource machine: running actors', () => {
       }),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('failed'));
     expect(s.context.failure).toEqual({ kind: 'invalid', reason: 'registrypath is missing' });
     actor.stop();
@@ -170,7 +170,7 @@ describe('resource machine: running actors', () => {
       delays: { fetchTimeout: 20 },
     });
     const actor = createActor(machine, { input: { name: 'web' } }).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('failed'));
     expect(s.context.failure?.kind).toBe('timeout');
     expect(aborted).toBe(true);
@@ -182,7 +182,7 @@ describe('resource machine: running actors', () => {
       provideFetch(async () => ({ image: imageA, digest: 'd1' })),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     await waitFor(actor, (snap) => snap.matches('available'));
     const json = JSON.stringify(actor.getPersistedSnapshot());
     actor.stop();
@@ -207,9 +207,9 @@ describe('resource machine: running actors', () => {
 
 describe('resource machine: every path up to a fixed depth keeps the invariants', () => {
   const events = [
-    { type: 'FETCH' },
-    { type: 'REFETCH' },
-    { type: 'RETRY' },
+    { type: 'fetch' },
+    { type: 'refetch' },
+    { type: 'retry' },
     done(imageA, 'd1'),
     done(imageB, 'd2'),
     error('missing', 'not attached'),

@@ -1,0 +1,168 @@
+/**
+ * The hook cycle's context and the rules that read it: what to fetch, how many at once, which
+ * status to set and when, whether the state must be written. Pure and free of XState: the layer
+ * machine's guards and actions call these, and so does an idle hook, which never loads XState.
+ */
+import type { Status } from '../src/status.js';
+import { combineStatuses, layerStatus, sameStatus } from '../src/status.js';
+import type { ResourceState } from './resource.machine.js';
+
+/** A fetch waiting for a free slot: which resource, and the event that will start it. */
+export interface Queued {
+  name: string;
+  event: 'fetch' | 'refetch' | 'retry';
+}
+
+/** The status the layer last set through `status-set`, and whose it was. */
+export type RecordedStatus = Status & { owner: 'layer' | 'charm' };
+
+/** Everything the hook cycle decides from: plain JSON. */
+export interface LayerContext {
+  /** The hook's name (`install`, `upgrade-charm`, …), or null outside a known hook. */
+  hook: string | null;
+  /** The charm's oci-image resources, in metadata order. */
+  names: string[];
+  /** Those marked `auto-fetch`. */
+  autoFetch: string[];
+  /** Each resource's state, as its actor last reported it. Keys are resource names: read with `stateOf`. */
+  states: Record<string, ResourceState>;
+  /** Fetches waiting for a slot, oldest first. */
+  queue: Queued[];
+  /** Resources fetching now. */
+  inFlight: string[];
+  /** Resources whose fetch started in this hook, in order. */
+  fetched: string[];
+  /** At most this many fetches at once. */
+  concurrency: number;
+  /** Whether the layer sets the unit's status (layer.yaml `set-status`). */
+  setStatus: boolean;
+  /** The status the layer last set (kept across hooks). */
+  status: RecordedStatus | null;
+  /** Whether `status` was set by this hook (else an earlier one, and the charm may have set its own since). */
+  statusSetNow: boolean;
+  /** The previous hook was killed holding the lock: the unit may show a status never recorded. */
+  statusInDoubt: boolean;
+  /** The charm's own status, competing by priority (kept across hooks). */
+  charmStatus: Status | null;
+  /** Whether auto-fetch has run. */
+  autoFetched: boolean;
+  /** Whether this hook's plan (auto-fetch, refetch, retries) has been made. */
+  ran: boolean;
+  /** Whether something the state file holds has changed since it was read. */
+  dirty: boolean;
+  /** Why the hook was aborted, if it was. */
+  aborted: string | null;
+  /** Whether the state was written. */
+  wrote: boolean;
+}
+
+/** The state of a resource, by a name that may be any text (`constructor` included). */
+export function stateOf(context: Pick<LayerContext, 'states'>, name: string): ResourceState {
+  return Object.hasOwn(context.states, name) ? context.states[name]! : 'idle';
+}
+
+/** Whether a resource in `state` starts fetching on `event`, as the resource machine would. */
+export function accepts(state: ResourceState, event: Queued['event']): boolean {
+  if (event === 'fetch') return state !== 'fetching';
+  if (event === 'refetch') return state === 'available' || state === 'failed';
+  return state === 'failed';
+}
+
+/** The queue with `name` added, unless it is already queued or fetching. */
+export function enqueue(context: LayerContext, name: string, event: Queued['event']): Queued[] {
+  const busy = context.inFlight.includes(name) || context.queue.some((q) => q.name === name);
+  return busy ? context.queue : [...context.queue, { name, event }];
+}
+
+/** What a hook asks of the layer by itself: auto-fetch (first hook), refetch on upgrade-charm, retry failures. */
+export function plan(context: LayerContext): Queued[] {
+  let queue = context.queue;
+  const auto = new Set(context.autoFetch);
+  for (const name of context.names) {
+    const state = stateOf(context, name);
+    const withQueue = { ...context, queue };
+    if (auto.has(name) && state === 'idle') queue = enqueue(withQueue, name, 'fetch');
+    else if (context.hook === 'upgrade-charm' && state !== 'idle') queue = enqueue(withQueue, name, 'refetch');
+    else if (state === 'failed') queue = enqueue(withQueue, name, 'retry');
+  }
+  return queue;
+}
+
+/** The context once the hook's plan is made: the plan queued, auto-fetch marked done. */
+export function afterPlan(context: LayerContext): LayerContext {
+  return { ...context, queue: plan(context), ran: true, autoFetched: true, dirty: context.dirty || !context.autoFetched };
+}
+
+/** Whether a slot is free and something waits for it. */
+export function canStart(context: LayerContext): boolean {
+  return context.inFlight.length < context.concurrency && context.queue.length > 0;
+}
+
+/** Whether nothing is queued or fetching. */
+export function isSettled(context: LayerContext): boolean {
+  return context.queue.length === 0 && context.inFlight.length === 0;
+}
+
+/** The fetches to start now (at most the free slots), and the queue left after them. */
+export function nextFetches(context: LayerContext): { start: Queued[]; queue: Queued[] } {
+  const start: Queued[] = [];
+  const queue = [...context.queue];
+  while (queue.length > 0 && context.inFlight.length + start.length < context.concurrency) {
+    const next = queue.shift()!;
+    if (accepts(stateOf(context, next.name), next.event)) start.push(next);
+  }
+  return { start, queue };
+}
+
+const views = (context: LayerContext) => context.names.map((name) => ({ name, state: stateOf(context, name) }));
+
+/** The layer's own status and the charm's, combined by priority. */
+function desired(context: LayerContext, fetching: readonly string[] = []): Status | null {
+  return combineStatuses([layerStatus(views(context), fetching), context.charmStatus]);
+}
+
+/** Whether setting `status` would change what the unit shows. */
+function differs(context: LayerContext, status: Status): boolean {
+  return context.statusInDoubt || !sameStatus(context.status, status);
+}
+
+/**
+ * The status to set before fetching starts: `maintenance` naming what will be fetched, unless only
+ * failed resources are retried (they stay under the blocked status until they succeed). Null when
+ * nothing would change.
+ */
+export function announcement(context: LayerContext): Status | null {
+  if (!context.setStatus) return null;
+  const names = [...context.inFlight, ...context.queue.map((q) => q.name)].filter((n) => stateOf(context, n) !== 'failed');
+  const status = desired(context, names);
+  return status && differs(context, status) ? status : null;
+}
+
+/** The status to set at the end of the hook, and whether to ask the unit first what it shows. */
+export interface FinalStatus {
+  status: Status;
+  /**
+   * Clearing a status set in an earlier hook: the charm may have set its own since, so ask
+   * `status-get` and clear only if the unit still shows the layer's.
+   */
+  askFirst: boolean;
+}
+
+/** The status the hook must end with, or null when the unit already shows the right one. */
+export function finalStatus(context: LayerContext): FinalStatus | null {
+  if (!context.setStatus) return null;
+  const status = desired(context);
+  if (status) return differs(context, status) ? { status, askFirst: false } : null;
+  const last = context.status;
+  const cleared = { state: 'active', message: '' } as const;
+  // The layer's own status must not outlive the hook in which it stopped being true.
+  if (last?.owner === 'layer' && last.state !== 'active') return { status: cleared, askFirst: !context.statusSetNow && !context.statusInDoubt };
+  // After a killed hook the unit may show that hook's status (maintenance, say): replace it.
+  if (context.statusInDoubt && last?.owner !== 'charm') return { status: cleared, askFirst: false };
+  return null;
+}
+
+/** Who owns a status the layer sets: the charm when it is the charm's own, else the layer. */
+export function ownerOf(context: LayerContext, status: Status): RecordedStatus['owner'] {
+  return context.charmStatus && sameStatus(status, context.charmStatus) ? 'charm' : 'layer';
+}

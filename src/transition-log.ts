@@ -1,0 +1,70 @@
+/** Where a hook's transitions go: its own list, the subscribers, and the history kept across hooks. */
+import type { HistoryEntry } from './layer-state.js';
+import { toHistoryEntry, type Transition } from './transition.js';
+
+/** A subscriber: one resource's transitions, or every resource's when `resource` is undefined. */
+interface Listener {
+  resource: string | undefined;
+  fn: (transition: Transition) => void;
+}
+
+/** The transitions of this hook, their subscribers, and each resource's recorded history. */
+export class TransitionLog {
+  /** This hook's transitions, oldest first. */
+  readonly transitions: Transition[] = [];
+  readonly #listeners = new Set<Listener>();
+  readonly #history: Map<string, HistoryEntry[]>;
+  readonly #limit: number;
+  readonly #onListenerError: (error: unknown) => void;
+
+  constructor(history: ReadonlyMap<string, HistoryEntry[]>, limit: number, onListenerError: (error: unknown) => void) {
+    this.#history = new Map([...history].map(([name, list]) => [name, [...list]]));
+    this.#limit = limit;
+    this.#onListenerError = onListenerError;
+  }
+
+  /**
+   * Adds a listener and tells it at once what it missed in this hook (so a charm that subscribes
+   * after `run()` still hears of this hook's transitions); returns the unsubscribe function.
+   */
+  subscribe(fn: (transition: Transition) => void, resource?: string): () => void {
+    const listener = { resource, fn };
+    for (const t of this.transitions) this.#tell(listener, t);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Records a transition: in this hook's list, in its resource's history (bounded), and to every subscriber. */
+  record(transition: Transition): void {
+    this.transitions.push(transition);
+    const list = this.#history.get(transition.resource) ?? [];
+    list.push(toHistoryEntry(transition));
+    if (list.length > this.#limit) list.splice(0, list.length - this.#limit);
+    this.#history.set(transition.resource, list);
+    for (const listener of this.#listeners) this.#tell(listener, transition);
+  }
+
+  /** The recorded history of a resource, oldest first. */
+  history(name: string): HistoryEntry[] {
+    return [...(this.#history.get(name) ?? [])];
+  }
+
+  /** The histories of these resources (others are dropped: no longer in the metadata). */
+  historiesOf(names: readonly string[]): Record<string, HistoryEntry[]> {
+    const out: Record<string, HistoryEntry[]> = {};
+    for (const name of names) {
+      const list = this.#history.get(name);
+      if (list && list.length > 0) out[name] = list;
+    }
+    return out;
+  }
+
+  #tell(listener: Listener, transition: Transition): void {
+    if (listener.resource !== undefined && listener.resource !== transition.resource) return;
+    try {
+      listener.fn(structuredClone(transition));
+    } catch (error) {
+      this.#onListenerError(error);
+    }
+  }
+}

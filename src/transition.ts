@@ -1,0 +1,71 @@
+/** A resource's transitions as charm authors receive them, and as the history keeps them across hooks. */
+import type { ResourceTransition } from '../machines/layer.machine.js';
+import { cut } from '../machines/resource.events.js';
+import type { FailureKind } from './errors/resource-error.js';
+import type { HistoryEntry } from './layer-state.js';
+
+/** What every transition carries: which resource, when, in which hook. */
+interface TransitionBase {
+  /** The resource name. */
+  resource: string;
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** The hook it happened in, if known. */
+  hook: string | null;
+  /** Fetches started so far, this one included. */
+  attempts: number;
+}
+
+/** A fetch started: requested (`fetch`), refetched on upgrade-charm (`refetch`), or a failure retried (`retry`). */
+export interface FetchingTransition extends TransitionBase {
+  from: 'idle' | 'available' | 'failed';
+  to: 'fetching';
+  event: { type: 'fetch' | 'refetch' | 'retry' };
+}
+
+/** A fetch succeeded: the image is available, with the digest of its content; `changed` when it differs from before. */
+export interface AvailableTransition extends TransitionBase {
+  from: 'fetching';
+  to: 'available';
+  event: { type: 'fetched'; digest: string; changed: boolean };
+}
+
+/** A fetch failed (`fetch-failed`) or ran out of time (`timed-out`), with the kind and a reason to act on. */
+export interface FailedTransition extends TransitionBase {
+  from: 'fetching';
+  to: 'failed';
+  event: { type: 'fetch-failed' | 'timed-out'; kind: FailureKind; reason: string };
+}
+
+/**
+ * A lifecycle transition of one resource, safe to log: no credential in it. Narrow it on `to`:
+ * in `if (t.to === 'failed')` the event has `kind` and `reason`; an `available` one has its `digest`.
+ */
+export type Transition = FetchingTransition | AvailableTransition | FailedTransition;
+
+/** The domain names of the events behind transitions, documented in the README. */
+export type TransitionEvent = Transition['event']['type'];
+
+/** A transition the layer machine reported, stamped with the time and the hook. */
+export function toTransition(t: ResourceTransition, at: string, hook: string | null): Transition {
+  const base = { resource: t.name, at, hook, attempts: t.attempts };
+  if (t.to === 'available') {
+    return { ...base, from: 'fetching', to: 'available', event: { type: 'fetched', digest: t.digest ?? '', changed: t.changed } };
+  }
+  if (t.to === 'failed') {
+    const type = t.cause === 'timed-out' ? 'timed-out' : 'fetch-failed';
+    const { kind, reason } = t.failure ?? { kind: 'missing' as const, reason: 'unknown failure' };
+    return { ...base, from: 'fetching', to: 'failed', event: { type, kind, reason: cut(reason) } };
+  }
+  const type = t.cause === 'refetch' || t.cause === 'retry' ? t.cause : 'fetch';
+  const from = t.from === 'fetching' ? 'idle' : t.from;
+  return { ...base, from, to: 'fetching', event: { type } };
+}
+
+/** The history entry of a transition: what `docker-resource history` prints and a replay rebuilds. */
+export function toHistoryEntry(t: Transition): HistoryEntry {
+  const entry: HistoryEntry = { at: t.at, hook: t.hook, from: t.from, to: t.to, event: t.event.type, attempts: t.attempts };
+  if (t.to === 'available') Object.assign(entry, { digest: t.event.digest, changed: t.event.changed });
+  if (t.to === 'failed') Object.assign(entry, { kind: t.event.kind, reason: t.event.reason });
+  return entry;
+}
