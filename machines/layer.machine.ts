@@ -4,7 +4,7 @@
  * name). Pure: the side effects (status-set, status-get, writing the state, the log, telling
  * subscribers) are actors and actions named here and provided by `src/` with `machine.provide()`.
  *
- * open → planning → announcing → fetching → settled → committing → done, or aborted.
+ * starting → open → planning → announcing → fetching → settled → committing → done, or aborted.
  */
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { UnitStatus } from '../src/hook-tools.js';
@@ -117,7 +117,7 @@ export const layerMachine = setup({
         inFlight: [...context.inFlight, ...start.map((s) => s.name)],
         fetched: [...context.fetched, ...start.map((s) => s.name)],
       });
-      for (const { name, event } of start) act.sendTo(({ system }) => system.get(name), { type: event });
+      for (const { name, event } of start) act.sendTo(name, { type: event });
     }),
     childEntered: assign(({ context, event }) => {
       if (event.type !== 'resource.entered') return {};
@@ -136,6 +136,10 @@ export const layerMachine = setup({
     })),
     /** The unit shows a status that is not the layer's (the charm set its own since): the layer has none to clear. */
     forgetStatus: assign({ status: null, dirty: true }),
+    /** One child per resource, with the resource name as its id and system id. */
+    spawnResources: enqueueActions(({ context, enqueue: act }) => {
+      for (const name of context.names) act.spawnChild('resource', { id: name, systemId: name, input: { name } });
+    }),
     abort: assign({ aborted: (_, reason: string) => reason }),
     stopChildren: enqueueActions(({ context, enqueue: act }) => {
       for (const name of context.names) act.stopChild(name);
@@ -161,7 +165,8 @@ export const layerMachine = setup({
 }).createMachine({
   id: 'layer',
   context: ({ input }) => input,
-  initial: 'open',
+  // A hook that restores saved resources starts in `open` with its children restored (src/layer-actor.ts).
+  initial: 'starting',
   on: {
     'charm-status': { actions: 'setCharmStatus' },
     'resource.entered': [
@@ -177,6 +182,10 @@ export const layerMachine = setup({
     abandon: { target: '.aborted', actions: { type: 'abort', params: ({ event }) => event.reason } },
   },
   states: {
+    starting: {
+      entry: 'spawnResources',
+      always: 'open',
+    },
     open: {
       always: { guard: 'isBusy', target: 'fetching' },
       on: {
