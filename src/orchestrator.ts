@@ -1,38 +1,26 @@
 /**
  * The layer for one hook: a thin facade over the layer actor (machines/layer.machine.ts). Until a
- * hook has something to do, it reads the saved state alone, so an idle hook loads no XState,
+ * hook has something to do it reads the saved state alone, so an idle hook loads no XState,
  * spawns nothing and writes nothing; the first request that needs the machine starts the actor.
  */
-import type { InspectionEvent } from 'xstate';
-import { finalStatus, isSettled, plan, afterPlan, type LayerContext } from '../machines/layer.context.js';
+import { afterPlan, finalStatus, isSettled, plan, type LayerContext } from '../machines/layer.context.js';
 import type { LayerEvent } from '../machines/layer.machine.js';
-import { DockerResourceError, HookToolError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
+import { DockerResourceError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
 import type { HookTools } from './hook-tools.js';
 import { redactImageFields, type ImageInfo } from './image-info.js';
-import { freezeInspectionEvent } from './inspection.js';
-import type { LayerActor, ResourceActor } from './layer-actor.js';
+import type { LayerActor } from './layer-actor.js';
+import { LayerIO } from './layer-io.js';
 import type { LayerOptions } from './layer-open.js';
+import type { Started } from './layer-start.js';
 import type { HistoryEntry, LayerState, PersistedResource } from './layer-state.js';
 import type { Lock } from './lock.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
 import { combineStatuses, layerStatus, type Status } from './status.js';
-import { toTransition, type Transition } from './transition.js';
+import type { Transition } from './transition.js';
 import { TransitionLog } from './transition-log.js';
 
 export { openLayer, type LayerOptions } from './layer-open.js';
-
-/** Resolves once `done()` holds after a snapshot, or the actor has stopped (done, aborted, failed). */
-function until(actor: LayerActor, done: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): boolean => {
-      if (actor.getSnapshot().status !== 'active' || done()) return (sub?.unsubscribe(), resolve(), true);
-      return false;
-    };
-    let sub: { unsubscribe(): void } | undefined;
-    if (!check()) sub = actor.subscribe({ next: check, error: check, complete: check });
-  });
-}
 export type { Transition } from './transition.js';
 
 /** What one hook cycle did. */
@@ -50,7 +38,7 @@ export interface HookSummary {
 }
 
 /** What {@link openLayer} hands the facade. */
-interface LayerInit {
+export interface LayerInit {
   charmDir: string;
   stateFile: string;
   tools: HookTools;
@@ -68,13 +56,12 @@ export class DockerResourceLayer {
   readonly #init: LayerInit;
   readonly #saved: Map<string, PersistedResource>;
   readonly #log: TransitionLog;
-  readonly #io: Promise<unknown>[] = [];
+  readonly #io: LayerIO;
   /** The context until the actor starts; the actor's afterwards. */
   #context: LayerContext;
-  #actor: Promise<LayerActor> | null = null;
-  /** Each resource's actor, once the layer actor runs (kept: a stopped system forgets them). */
-  readonly #children = new Map<string, ResourceActor>();
-  #fatal: unknown = null;
+  #started: Promise<Started> | null = null;
+  /** The started actor, once it runs (views read its children synchronously). */
+  #ready: Started | null = null;
   #run: Promise<void> | null = null;
   #end: Promise<HookSummary | null> | null = null;
 
@@ -85,12 +72,12 @@ export class DockerResourceLayer {
     this.#init = init;
     this.#context = init.context;
     this.#saved = new Map(Object.entries(init.state.resources));
-    this.#log = new TransitionLog(new Map(Object.entries(init.state.history)), init.options.historyLimit ?? 20, (e) =>
-      this.#warn(`a transition listener threw: ${(e as Error).message}`),
-    );
-    for (const warning of init.warnings) this.#warn(warning);
+    this.#io = new LayerIO(init.tools, init.options.onWarning);
+    const onListenerError = (e: unknown) => this.#io.warn(`a transition listener threw: ${(e as Error).message}`);
+    this.#log = new TransitionLog(new Map(Object.entries(init.state.history)), init.options.historyLimit ?? 20, onListenerError);
+    for (const warning of init.warnings) this.#io.warn(warning);
     if (init.context.statusInDoubt)
-      this.#warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
+      this.#io.warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
   }
 
   /** The oci-image resources of the charm, in metadata order. */
@@ -137,11 +124,11 @@ export class DockerResourceLayer {
 
   /** Resolves when every requested fetch has settled (available or failed). */
   async settled(): Promise<void> {
-    if (this.#actor) {
-      const actor = await this.#actor;
-      await until(actor, () => isSettled(this.#sync(actor)));
+    if (this.#started) {
+      const started = await this.#started;
+      await started.until(() => isSettled(this.#sync(started.actor)));
     }
-    if (this.#fatal) throw this.#fatal;
+    if (this.#io.fatal) throw this.#io.fatal;
   }
 
   /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
@@ -159,8 +146,8 @@ export class DockerResourceLayer {
   }
 
   /** The layer actor (XState), started now if it was not: `actor.system.get(name)` is resource `name`'s actor. */
-  actor(): Promise<LayerActor> {
-    return (this.#actor ??= this.#start());
+  async actor(): Promise<LayerActor> {
+    return (await this.#start()).actor;
   }
 
   /**
@@ -169,7 +156,7 @@ export class DockerResourceLayer {
    */
   run(): Promise<void> {
     return (this.#run ??= this.#guard(async () => {
-      if (!this.#actor && plan(this.#context).length === 0) this.#context = afterPlan(this.#context);
+      if (!this.#started && plan(this.#context).length === 0) this.#context = afterPlan(this.#context);
       else (await this.actor()).send({ type: 'run' });
       await this.settled();
     }));
@@ -200,7 +187,7 @@ export class DockerResourceLayer {
 
   /** Releases the lock without writing anything (the state stays as it was before this hook). */
   async abandon(): Promise<void> {
-    this.#end ??= this.#finish(async (actor) => actor?.send({ type: 'abandon', reason: 'abandoned' })).then(() => null);
+    this.#end ??= this.#finish(async (started) => started?.actor.send({ type: 'abandon', reason: 'abandoned' })).then(() => null);
     await this.#end.catch(() => undefined);
   }
 
@@ -209,15 +196,14 @@ export class DockerResourceLayer {
   async #commit(): Promise<HookSummary> {
     await this.settled();
     let wrote = false;
-    await this.#finish(async (actor) => {
-      const ctx = this.#context;
-      if (!actor && finalStatus(ctx) === null && !ctx.dirty) return;
-      const running = actor ?? (await this.actor());
-      running.send({ type: 'commit' });
-      await until(running, () => false);
-      this.#sync(running);
-      if (this.#fatal) throw this.#fatal;
-      const output = running.getSnapshot().output;
+    await this.#finish(async (started) => {
+      if (!started && finalStatus(this.#context) === null && !this.#context.dirty) return;
+      const { actor, until } = started ?? (await this.#start());
+      actor.send({ type: 'commit' });
+      await until(() => false);
+      this.#sync(actor);
+      if (this.#io.fatal) throw this.#io.fatal;
+      const output = actor.getSnapshot().output;
       if (output?.aborted) throw new DockerResourceError(`the hook was aborted: ${output.aborted}`);
       wrote = output?.wrote ?? false;
     });
@@ -233,13 +219,13 @@ export class DockerResourceLayer {
     };
   }
 
-  /** Ends the hook with `work`, then waits for the logs and releases the lock, however `work` ends. */
-  async #finish(work: (actor: LayerActor | null) => Promise<void>): Promise<void> {
+  /** Ends the hook with `work`, then waits for the log and releases the lock, however `work` ends. */
+  async #finish(work: (started: Started | null) => Promise<void>): Promise<void> {
     try {
-      await work(this.#actor ? await this.#actor : null);
+      await work(this.#started ? await this.#started : null);
     } finally {
-      if (this.#actor) (await this.#actor.catch(() => null))?.stop();
-      await Promise.allSettled(this.#io);
+      if (this.#started) (await this.#started.catch(() => null))?.actor.stop();
+      await this.#io.drain();
       await this.#init.lock.release();
     }
   }
@@ -254,52 +240,21 @@ export class DockerResourceLayer {
     }
   }
 
+  /** Sends an event to the layer actor, starting it first if need be. */
   #send(event: LayerEvent): void {
     if (this.#end) throw new DockerResourceError('the hook has ended: the layer was committed or abandoned');
-    void this.actor().then(
-      (actor) => actor.send(event),
-      (error: unknown) => (this.#fatal ??= error),
-    );
+    // A start that fails is reported by settled() and commit(), which await the same promise.
+    void this.#start().then(({ actor }) => actor.send(event), () => undefined);
   }
 
-  async #start(): Promise<LayerActor> {
-    const { startLayerActor, persistedResources } = await import('./layer-actor.js');
-    const { saveLayerState } = await import('./layer-save.js');
-    const { tools, options, state, stateFile } = this.#init;
-    const actor: LayerActor = startLayerActor(this.#context, this.#saved, {
-      tools,
-      retry: options.retry,
-      fetchTimeoutMs: options.fetchTimeoutMs,
-      onToolError: (error) => {
-        if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
-      },
-      notifyTransition: (t) => this.#log.record(toTransition(t, (options.now?.() ?? new Date()).toISOString(), this.hookName)),
-      logFailure: ({ name, kind, reason }) => this.#jujuLog(`resource "${name}" unavailable (${kind}): ${reason}`, 'ERROR'),
-      warn: (message) => this.#warn(message),
-      toolFailed: ({ tool, message }) => process.stderr.write(`docker-resource: ${tool} failed, going on: ${message}\n`),
-      saveState: (input, self) =>
-        saveLayerState(input, {
-          stateFile,
-          resources: persistedResources(self, input.names),
-          log: this.#log,
-          charm: state.charm,
-          onError: (m) => this.#warn(m, 'ERROR'),
-        }),
-      inspect: this.#inspector(),
-    });
-    actor.subscribe({ next: () => this.#sync(actor), error: () => undefined });
-    for (const name of this.#context.names) this.#children.set(name, actor.system.get(name) as ResourceActor);
-    return actor;
-  }
-
-  #inspector(): ((event: InspectionEvent) => void) | undefined {
-    const user = this.#init.options.inspect;
-    if (!user) return undefined;
-    const deliver = typeof user === 'function' ? user : (e: InspectionEvent) => user.next?.(e);
-    return (event) => {
-      const safe = freezeInspectionEvent(event);
-      if (safe) deliver(safe);
-    };
+  /** Loads XState and the machines, and starts the layer actor (once). */
+  #start(): Promise<Started> {
+    return (this.#started ??= import('./layer-start.js').then(({ startLayer }) => {
+      const { tools, options, state, stateFile } = this.#init;
+      const started = startLayer({ context: this.#context, saved: this.#saved, tools, options, stateFile, charm: state.charm, io: this.#io, log: this.#log });
+      started.actor.subscribe({ next: () => this.#sync(started.actor), error: () => undefined });
+      return (this.#ready = started);
+    }));
   }
 
   /** Takes the actor's context as the facade's, and returns it. */
@@ -312,7 +267,7 @@ export class DockerResourceLayer {
   }
 
   #view(name: string): ResourceView {
-    const child = this.#children.get(name);
+    const child = this.#ready?.children.get(name);
     if (child) {
       const s = child.getSnapshot();
       return { name, state: s.value, context: s.context };
@@ -323,23 +278,5 @@ export class DockerResourceLayer {
 
   #views(): ResourceView[] {
     return this.#context.names.map((name) => this.#view(name));
-  }
-
-  #jujuLog(message: string, level: 'ERROR' | 'WARNING'): void {
-    this.#io.push(this.#init.tools.jujuLog(message, level).catch((error: unknown) => this.#noteToolFailure(error, 'juju-log')));
-  }
-
-  /** Tells the operator: on stderr (or `onWarning`), and in the unit's log at `level`. */
-  #warn(message: string, level: 'WARNING' | 'ERROR' = 'WARNING'): void {
-    (this.#init.options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
-    this.#jujuLog(message, level);
-  }
-
-  #noteToolFailure(error: unknown, tool: string): void {
-    if (error instanceof HookToolError && error.failure === 'not-in-hook') {
-      this.#fatal ??= error;
-      return;
-    }
-    process.stderr.write(`docker-resource: ${tool} failed, going on: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }

@@ -61,7 +61,8 @@ describe('docker-resource graph', () => {
     const r = await cli(['graph', '--machine', 'layer']);
     expect(r).toMatchObject({ code: 0, stdout: machineDiagram('mermaid', 'layer') + '\n' });
     const lines = r.stdout.split('\n');
-    expect(lines.slice(0, 2)).toEqual(['stateDiagram-v2', '  [*] --> open']);
+    expect(lines.slice(0, 2)).toEqual(['stateDiagram-v2', '  [*] --> starting']);
+    expect(lines).toContain('  starting --> open: then');
     expect(lines).toContain('  open --> planning: run / fetch-now');
     expect(lines).toContain('  planning --> announcing: then [mustAnnounce]');
     expect(lines).toContain('  fetching --> settled: then [isSettled]');
