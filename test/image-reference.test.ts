@@ -327,12 +327,6 @@ describe('parseImageReference: hostile input', () => {
     expect(parseNormalizedNamed(ref).ok).toBe(expected);
   });
 
-  it('parses all of them within a second (a guard against backtracking, not a benchmark)', () => {
-    const start = performance.now();
-    for (const [, ref] of hostile) isValidImageReference(ref);
-    expect(performance.now() - start).toBeLessThan(1000);
-  });
-
   it('is a scanner: parsing runs no regular expression', () => {
     // Once RegExp.prototype.exec is replaced, test, match, replace, split and search all call it.
     const exec = RegExp.prototype.exec;
