@@ -11,6 +11,7 @@ import { deriveFlags } from './flags.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
 import { redactImageFields, type ImageInfo } from './image-info.js';
 import { acquireLock } from './lock.js';
+import { validateLayerOptions } from './layer-options.js';
 import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
@@ -555,6 +556,7 @@ export class DockerResourceLayer {
 
 /** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
+  validateLayerOptions(options);
   const env = options.env ?? process.env;
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;
