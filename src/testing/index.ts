@@ -8,4 +8,5 @@ export {
   type HarnessOptions,
   type HarnessMetadata,
 } from './harness.js';
+export { HarnessError } from './harness-error.js';
 export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';
