@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DockerResourceError, ResourceError } from './errors/index.js';
 import type { LayerOptions, Transition } from './orchestrator.js';
+import pkg from '../package.json' with { type: 'json' };
 
 /** Where the command reads and writes; injectable for tests. */
 export interface CliIO {
@@ -295,12 +296,17 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join('\n')}
 
-Run "docker-resource <command> --help" for a command's options.`;
+Run "docker-resource <command> --help" for a command's options;
+"docker-resource --version" (or -V) prints the version.`;
 
 /** Runs the command line; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...given] = argv;
   const rest = given.map((a) => (a === '--inspect' ? '--inspect=' : a));
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(MAIN_HELP + '\n');
     return name === undefined ? 2 : 0;
