@@ -1,4 +1,8 @@
-/** `docker-resource/testing`: test your charm's use of the layer without Juju, in-process. */
+/**
+ * `docker-resource/testing`: test your charm's use of the layer without Juju, in-process.
+ *
+ * @packageDocumentation
+ */
 export {
   createHarness,
   Harness,
