@@ -174,7 +174,7 @@ export class DockerResourceLayer {
   }
 
 
-  /** The flags (BEHAVIOUR.md §3), derived from the machines' states, sorted. */
+  /** The flags (docs/BEHAVIOUR.md §3), derived from the machines' states, sorted. */
   get flags(): string[] {
     return deriveFlags(this.#views(), this.#state.autoFetched);
   }
