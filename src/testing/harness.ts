@@ -55,16 +55,21 @@ export class Harness {
   readonly #types: ReadonlyMap<string, string> | null;
 
   constructor(options: HarnessOptions) {
-    validateLayerOptions(options.options);
     const metadata =
       typeof options.resources === 'string' ? options.resources : dump({ name: 'test-charm', resources: options.resources });
     this.#types = resourceTypes(metadata);
-    this.charmDir = mkdtempSync(join(tmpdir(), 'docker-resource-charm-'));
-    writeFileSync(join(this.charmDir, 'metadata.yaml'), metadata);
-    if (options.layerOptions)
-      writeFileSync(join(this.charmDir, 'layer.yaml'), dump({ options: { 'docker-resource': options.layerOptions } }));
     this.#options = options.options;
-    for (const [name, image] of Object.entries(options.images ?? {})) this.attach(name, image);
+    this.charmDir = mkdtempSync(join(tmpdir(), 'docker-resource-charm-'));
+    try {
+      validateLayerOptions(options.options);
+      writeFileSync(join(this.charmDir, 'metadata.yaml'), metadata);
+      if (options.layerOptions)
+        writeFileSync(join(this.charmDir, 'layer.yaml'), dump({ options: { 'docker-resource': options.layerOptions } }));
+      for (const [name, image] of Object.entries(options.images ?? {})) this.attach(name, image);
+    } catch (error) {
+      this.cleanup(); // a harness that cannot be made leaves no temporary directory behind
+      throw error;
+    }
   }
 
   /**

@@ -3,6 +3,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { HookToolError, InvalidResourceError } from '../../src/errors/index.js';
 import { createHarness, HarnessError, imageYaml, MemoryJuju, type Harness } from '../../src/testing/index.js';
 import { thrown } from '../fixtures/thrown.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SECRET = 'pw-SENTINEL';
 const web = { registryPath: 'registry.example/web:1', username: 'bot', password: SECRET };
@@ -116,6 +121,21 @@ describe('a charm that drives the layer itself inside h.hook', () => {
   });
 });
 
+/**
+ * What a createHarness call that throws leaves in a temporary directory of its own: run with the
+ * built package in a child process whose TMPDIR is that directory (this process's os.tmpdir() is
+ * not the test's to change).
+ */
+function leftBehind(harnessOptions: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'harness-leak-'));
+  const testing = join(fileURLToPath(new URL('../../dist/src/testing/index.js', import.meta.url)));
+  const script = `import(${JSON.stringify(testing)}).then(({ createHarness }) => { try { createHarness(${harnessOptions}); } catch {} })`;
+  execFileSync(process.execPath, ['-e', script], { env: { ...process.env, TMPDIR: dir } });
+  const left = readdirSync(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return left;
+}
+
 describe('h.attach checks the charm metadata, as ops.testing does', () => {
   const resources = { web: { type: 'oci-image' }, legacy: { type: 'docker' }, config: { type: 'file' } };
 
@@ -137,16 +157,18 @@ describe('h.attach checks the charm metadata, as ops.testing does', () => {
     expect(() => h.attach('legacy', web)).not.toThrow();
   });
 
-  it('images given to createHarness are checked the same way', () => {
+  it('images given to createHarness are checked the same way; a harness that throws leaves no directory', () => {
     expect(() => createHarness({ resources, images: { webb: web } })).toThrow(
       'h.attach("webb"): the charm declares no resource "webb" (it declares web, legacy, config)',
     );
+    expect(leftBehind(`{ resources: { web: { type: 'oci-image' } }, images: { webb: { registryPath: 'r.example/a:1' } } }`)).toEqual([]);
   });
 
   it('wrong layer options in createHarness throw at once, naming the option', () => {
     expect(() => createHarness({ resources, options: { setStatus: 'yes' as never } })).toThrow(
       'layer option "setStatus" must be true or false, not the string "yes"',
     );
+    expect(leftBehind(`{ resources: { web: { type: 'oci-image' } }, options: { setStatus: 'yes' } }`)).toEqual([]);
   });
 });
 
