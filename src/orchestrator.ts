@@ -11,6 +11,7 @@ import { deriveFlags } from './flags.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
 import { redactImageFields, type ImageInfo } from './image-info.js';
 import { acquireLock } from './lock.js';
+import { validateLayerOptions } from './layer-options.js';
 import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
@@ -111,6 +112,9 @@ export class DockerResourceLayer {
   #charmStatus: Status | null = null;
   #fatal: unknown = null;
   #committed = false;
+  /** The hook's one run and one commit: calling either again returns the same outcome. */
+  #running: Promise<void> | null = null;
+  #commitment: Promise<HookSummary> | null = null;
   /** The previous hook was killed holding the lock: the unit may show a status the state never recorded. */
   #statusInDoubt = false;
 
@@ -170,7 +174,7 @@ export class DockerResourceLayer {
   }
 
 
-  /** The flags (BEHAVIOUR.md §3), derived from the machines' states, sorted. */
+  /** The flags (docs/BEHAVIOUR.md §3), derived from the machines' states, sorted. */
   get flags(): string[] {
     return deriveFlags(this.#views(), this.#state.autoFetched);
   }
@@ -217,10 +221,15 @@ export class DockerResourceLayer {
     return imageInfoOf(this.#view(slot));
   }
 
-  /** Subscribes to transitions of one resource, or of all when `resource` is omitted; returns the unsubscribe function. */
+  /**
+   * Subscribes to transitions of one resource, or of all when `resource` is omitted; returns the
+   * unsubscribe function. A listener first hears this hook's transitions so far, so it misses none
+   * wherever in the hook it subscribes.
+   */
   subscribe(listener: (transition: Transition) => void, resource?: string): () => void {
     if (resource !== undefined) this.#slot(resource);
     const entry = { resource, fn: listener };
+    for (const transition of this.#transitions) this.#deliver(entry, transition);
     this.#listeners.add(entry);
     return () => this.#listeners.delete(entry);
   }
@@ -228,10 +237,11 @@ export class DockerResourceLayer {
   /**
    * Runs the layer's part of the hook and waits for it to settle: auto-fetch (first hook),
    * refetch on upgrade-charm, retry failures, and fetch what was requested. Then react to
-   * the flags, and end the hook with {@link commit}.
+   * the flags, and end the hook with {@link commit}. It runs once per hook: a second call
+   * returns the first call's outcome.
    */
-  async run(): Promise<void> {
-    await this.#guard(async () => {
+  run(): Promise<void> {
+    return (this.#running ??= this.#guard(async () => {
       for (const slot of this.#slots.values()) {
         const { state } = this.#view(slot);
         if (slot.autoFetch && state === 'idle') this.#enqueue(slot.name, { type: 'FETCH' });
@@ -241,7 +251,7 @@ export class DockerResourceLayer {
       this.#state.autoFetched = true;
       await this.#announce();
       await this.settled();
-    });
+    }));
   }
 
   /** The whole hook in one call: {@link run}, then {@link commit}. */
@@ -271,9 +281,17 @@ export class DockerResourceLayer {
     }
   }
 
-  /** Sets the final status, writes the state if it changed, and releases the lock. Call once at the end of a hook. */
-  async commit(): Promise<HookSummary> {
-    if (this.#committed) throw new DockerResourceError('the layer was already committed for this hook');
+  /**
+   * Sets the final status, writes the state if it changed, and releases the lock: the end of the
+   * hook. It commits once: a second call returns the first call's summary (or its error).
+   */
+  commit(): Promise<HookSummary> {
+    if (this.#commitment) return this.#commitment;
+    if (this.#committed) return Promise.reject(new DockerResourceError('the layer was abandoned for this hook; open it again'));
+    return (this.#commitment = this.#commit());
+  }
+
+  async #commit(): Promise<HookSummary> {
     await this.settled();
     this.#committed = true;
     try {
@@ -440,14 +458,15 @@ export class DockerResourceLayer {
       }
       queueMicrotask(() => this.#pump());
     }
-    for (const { resource, fn } of this.#listeners) {
-      if (resource === undefined || resource === slot.name) {
-        try {
-          fn(structuredClone(transition));
-        } catch (error) {
-          this.#warn(`a transition listener threw: ${(error as Error).message}`);
-        }
-      }
+    for (const entry of [...this.#listeners]) this.#deliver(entry, transition);
+  }
+
+  #deliver(entry: { resource: string | undefined; fn: (t: Transition) => void }, transition: Transition): void {
+    if (entry.resource !== undefined && entry.resource !== transition.resource) return;
+    try {
+      entry.fn(structuredClone(transition));
+    } catch (error) {
+      this.#warn(`a transition listener threw: ${(error as Error).message}`);
     }
   }
 
@@ -555,6 +574,7 @@ export class DockerResourceLayer {
 
 /** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
+  validateLayerOptions(options);
   const env = options.env ?? process.env;
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;

@@ -38,7 +38,7 @@ function resourcesMessage(verb: string, names: readonly string[]): string {
   return listNames(`${verb} ${names.length === 1 ? 'resource' : 'resources'}: `, names);
 }
 
-/** The layer's own status for these resources, or `null` when it has nothing to say (BEHAVIOUR.md §4). */
+/** The layer's own status for these resources, or `null` when it has nothing to say (docs/BEHAVIOUR.md §4). */
 export function layerStatus(resources: Iterable<ResourceView>, fetching: readonly string[] = []): Status | null {
   const failed: string[] = [];
   const busy = new Set(fetching);

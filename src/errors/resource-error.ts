@@ -1,6 +1,6 @@
 import { DockerResourceError } from './docker-resource-error.js';
 
-/** Why a resource could not be made available (BEHAVIOUR.md §2). */
+/** Why a resource could not be made available (docs/BEHAVIOUR.md §2). */
 export type FailureKind = 'missing' | 'invalid' | 'timeout';
 
 /** A resource could not be fetched or used; names the resource and the reason. */
