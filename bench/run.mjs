@@ -5,7 +5,7 @@
 //   npm run bench                      # N = 1, 10, 100, 1000; resource-get latency 0 and 50 ms; 5 runs each
 //   npm run bench -- --quick           # N = 1, 10, 100; 3 runs each (about a minute)
 //   npm run bench -- --sizes 100 --delays 0.05 --concurrency 32 --runs 7
-//   npm run bench -- --cli dist/bin/docker-resource.js      # compare with the unbundled build
+//   npm run bench -- --cli dist/unbundled/bin/docker-resource.js   # after `npx tsc --outDir dist/unbundled`: unbundled
 //   npm run bench -- --json            # also print every figure as JSON
 //
 // One cycle per run: install (auto-fetch of every resource, from no state), an idle update-status

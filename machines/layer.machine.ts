@@ -1,5 +1,5 @@
 /**
- * The hook cycle (docs/BEHAVIOUR.md): one run of the layer inside one Juju hook, as a parent
+ * The hook cycle (docs/BEHAVIOUR.md §1–§4): one run of the layer inside one Juju hook, as a parent
  * machine whose children are the resource machines (registered with `systemId` = the resource
  * name). Pure: the side effects (status-set, status-get, writing the state, the log, telling
  * subscribers) are actors and actions named in layer.setup.ts and provided by `src/`.

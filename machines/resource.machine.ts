@@ -1,5 +1,5 @@
 /**
- * The lifecycle of one `oci-image` resource (docs/BEHAVIOUR.md, "Lifecycle"):
+ * The lifecycle of one `oci-image` resource (docs/BEHAVIOUR.md §2):
  * idle → fetching → available | failed. Pure: the fetch is the `fetchImage` actor,
  * named here and provided by the caller with `machine.provide()`.
  *

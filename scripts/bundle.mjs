@@ -4,15 +4,18 @@
 // Dynamic imports (execa on the first spawn, the orchestrator, the snapshot and graph commands) become
 // chunks beside it, loaded only on the paths that use them. @statelyai/inspect (and its ws) stays
 // external: it is a dependency, loaded from node_modules by `--inspect` alone.
-// Runs after tsc in `npm run build`; tsc's dist/bin/docker-resource.js keeps working as before.
+// Runs after tsc in `npm run build` (tsc emits the library only; the CLI ships as this bundle).
+// It also ships the fake hook tools (test/fixtures/bin) as dist/fake-juju, for `docker-resource demo`.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
 await rm(outdir, { recursive: true, force: true });
+await rm(`${root}dist/fake-juju`, { recursive: true, force: true });
+await cp(`${root}test/fixtures/bin`, `${root}dist/fake-juju`, { recursive: true });
 await build({
   absWorkingDir: root,
   entryPoints: { 'docker-resource': 'bin/docker-resource.ts' },

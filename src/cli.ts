@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DockerResourceError, ResourceError } from './errors/index.js';
 import type { LayerOptions, Transition } from './orchestrator.js';
+import pkg from '../package.json' with { type: 'json' };
 
 /** Where the command reads and writes; injectable for tests. */
 export interface CliIO {
@@ -191,6 +192,33 @@ lifecycle (default), or the hook cycle over the resources (--machine layer).
       return 0;
     },
   },
+  demo: {
+    summary: "a charm's life on a simulated Juju, with no set-up",
+    usage: `docker-resource demo [--clean]
+
+Runs a charm with two oci-image resources through install, update-status and
+upgrade-charm on a simulated Juju (fake hook tools, spawned by the real
+adapter) and prints what each hook did. What it writes is left in a temporary
+directory for you to explore with the other commands; it prints how to remove it.
+  --clean    remove what it wrote at the end`,
+    options: { help: COMMON.help, clean: { type: 'boolean' } },
+    run: async (values, positionals, io) => {
+      noPositionals('demo', positionals);
+      const { runDemo } = await import('./demo/demo.js');
+      const tty = Boolean(process.stdout.isTTY);
+      return runDemo({
+        out: { write: io.stdout, live: tty, colour: tty && !io.env['NO_COLOR'] },
+        env: io.env,
+        clean: values['clean'] === true,
+        cli: async (args) => {
+          let text = '';
+          await main(args, { env: io.env, stdout: (t) => void (text += t), stderr: io.stderr });
+          return text;
+        },
+        script: process.argv[1],
+      });
+    },
+  },
 };
 
 function noPositionals(command: string, positionals: string[]): void {
@@ -273,12 +301,17 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
   .join('\n')}
 
-Run "docker-resource <command> --help" for a command's options.`;
+Run "docker-resource <command> --help" for a command's options;
+"docker-resource --version" (or -V) prints the version.`;
 
 /** Runs the command line; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...given] = argv;
   const rest = given.map((a) => (a === '--inspect' ? '--inspect=' : a));
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(MAIN_HELP + '\n');
     return name === undefined ? 2 : 0;

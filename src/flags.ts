@@ -8,7 +8,7 @@ export function resourceFlag(name: string, fact: 'fetched' | 'available' | 'fail
   return `${FLAG_PREFIX}.${name}.${fact}`;
 }
 
-/** Derives the flags (BEHAVIOUR.md §3) from the resources' states: a pure function, sorted. */
+/** Derives the flags (docs/BEHAVIOUR.md §3) from the resources' states: a pure function, sorted. */
 export function deriveFlags(resources: Iterable<ResourceView>, autoFetched: boolean): string[] {
   const flags: string[] = [];
   let pending = false;

@@ -17,7 +17,7 @@ export interface ImageFields {
   region?: string;
 }
 
-/** The `imageDetails` of a Kubernetes pod spec (BEHAVIOUR.md §6); credentials are omitted when empty. */
+/** The `imageDetails` of a Kubernetes pod spec (docs/BEHAVIOUR.md §6); credentials are omitted when empty. */
 export interface ImageDetails {
   imagePath: string;
   username?: string;
@@ -27,7 +27,7 @@ export interface ImageDetails {
 /** {@link ImageFields} with every non-empty credential replaced by `<redacted>`: safe to log or show. */
 export type RedactedImageFields = Readonly<ImageFields>;
 
-/** The fields that hold credentials (BEHAVIOUR.md §5). */
+/** The fields that hold credentials (docs/BEHAVIOUR.md §5). */
 export const SECRET_FIELDS = ['password', 'auth', 'identityToken', 'registryToken'] as const satisfies readonly (
   keyof ImageFields
 )[];

@@ -1,13 +1,24 @@
 import { DockerResourceError } from './errors/index.js';
+import { digestProblem, isLowerHex } from './digest.js';
+import { everyCode, isAlnum, isAlpha, isDomainAndPort, isUpper, pathProblem, tagProblem } from './reference-grammar.js';
+
+/*
+ * The image references Juju accepts: it checks a registry path with `ParseNormalizedNamed` of
+ * github.com/distribution/reference v0.6.0. The rules below restate, in a scanner of our own, that
+ * version's normalize.go (ParseNormalizedNamed, splitDockerDomain), reference.go (Parse; the
+ * 255-character limit applies to the path alone), regexp.go (the grammar, in reference-grammar.ts) and, for
+ * the digest, go-digest v1.0.0 (digest.ts). Every loop reads each character a bounded number of times and
+ * no regular expression is used, so hostile input costs linear time.
+ */
 
 /**
- * A parsed Docker/OCI image reference, as in `registry.example.com:5000/team/app:1.2@sha256:…`.
- * Absent parts are absent keys, never `undefined`.
+ * A parsed Docker/OCI image reference, its parts as written (`TEAM/app:1` gives domain `TEAM`).
+ * Absent parts are absent keys, never `undefined`; {@link normalizeImageReference} gives Go's parts.
  */
 export interface ImageReference {
-  /** Registry host with optional port (`localhost:5000`, `[::1]:5000`); absent means Docker Hub. */
+  /** Registry host with optional port as written (`localhost:5000`, `[::1]:5000`); absent for Docker Hub. */
   domain?: string;
-  /** Repository path, lowercase components separated by `/` (`library/nginx`). */
+  /** Repository path as written, without the registry (`nginx`, `team/app`); Docker Hub's `library/` is not added. */
   path: string;
   /** Tag, without the leading `:`. */
   tag?: string;
@@ -15,7 +26,7 @@ export interface ImageReference {
   digest?: string;
 }
 
-/** An image reference does not follow the distribution reference grammar; `reason` says why. */
+/** An image reference that Juju's check would refuse; `reason` says why. */
 export class ImageReferenceError extends DockerResourceError {
   override name = 'ImageReferenceError';
   /** What is wrong, for a human to act on (never echoes a credential). */
@@ -27,48 +38,40 @@ export class ImageReferenceError extends DockerResourceError {
   }
 }
 
-/** The longest name (domain and path) the distribution grammar allows. */
-export const MAX_NAME_LENGTH = 255;
+/** The longest repository path (without the registry, with Docker Hub's `library/`) the grammar allows. */
+export const MAX_PATH_LENGTH = 255;
 
-const TAG = /^[\w][\w.-]{0,127}$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/;
-const IPV6_HOST = /^\[[a-fA-F0-9:]+\]$/;
-const PORT = /^[0-9]+$/;
-const DIGEST_ALGORITHM = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*$/;
-const DIGEST_HEX = /^[0-9a-fA-F]{32,}$/;
-/** Hex lengths of the algorithms registries actually use; they also require lowercase hex. */
-const KNOWN_DIGEST_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+/** The registry Go names for Docker Hub, and the legacy name it rewrites to it. */
+const HUB = 'docker.io';
+const LEGACY_HUB = 'index.docker.io';
+const HOST_REASON =
+  'registry host must be a domain name (letters, digits and "-", separated by "."), an IPv4 address or a ' +
+  'bracketed IPv6 address, with an optional numeric port, as in "localhost:5000/app"';
 
-/** Parses an image reference per github.com/distribution/reference; throws {@link ImageReferenceError}. */
+/** Parses an image reference exactly as Juju's `ParseNormalizedNamed` does; throws {@link ImageReferenceError}. */
 export function parseImageReference(ref: string): ImageReference {
-  if (ref === '') throw new ImageReferenceError('image reference is empty');
-  if (/\s/.test(ref)) throw new ImageReferenceError('image reference must not contain whitespace');
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(ref)) {
-    throw new ImageReferenceError(
-      'image reference must not start with a URL scheme such as "https://"; write host/path',
-    );
+  if (ref === '') fail('image reference is empty');
+  checkCharacters(ref);
+  if (ref.length === 64 && everyCode(ref, 0, 64, isLowerHex)) {
+    fail('64 hexadecimal characters read as an image id, not a repository name; add a registry or a tag');
   }
-
   const at = ref.indexOf('@');
   const nameAndTag = at === -1 ? ref : ref.slice(0, at);
   const digest = at === -1 ? undefined : ref.slice(at + 1);
-  if (digest !== undefined) checkDigest(digest);
+  if (digest !== undefined) check(digestProblem(digest));
 
-  const colon = nameAndTag.lastIndexOf(':');
-  const hasTag = colon > nameAndTag.lastIndexOf('/');
-  const name = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
-  const tag = hasTag ? nameAndTag.slice(colon + 1) : undefined;
-  if (tag !== undefined) checkTag(tag);
+  const colon = nameAndTag.indexOf(':', nameAndTag.lastIndexOf('/') + 1);
+  const name = colon === -1 ? nameAndTag : nameAndTag.slice(0, colon);
+  const tag = colon === -1 ? undefined : nameAndTag.slice(colon + 1);
+  if (tag !== undefined) check(tagProblem(tag));
+  if (name === '') fail('image name is empty');
 
-  if (name === '') throw new ImageReferenceError('image name is empty');
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new ImageReferenceError(`image name is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH}`);
-  }
   const { domain, path } = splitDomain(name);
-  if (domain !== undefined) checkDomain(domain);
-  checkPath(path);
-
+  const normalPath = normalizeImageReference({ ...(domain === undefined ? {} : { domain }), path }).path;
+  if (normalPath.length > MAX_PATH_LENGTH) {
+    const hub = normalPath.length > path.length ? ' with the "library/" Docker Hub adds' : '';
+    fail(`repository path is ${normalPath.length} characters long${hub}; the limit is ${MAX_PATH_LENGTH}`);
+  }
   return {
     ...(domain === undefined ? {} : { domain }),
     path,
@@ -77,7 +80,7 @@ export function parseImageReference(ref: string): ImageReference {
   };
 }
 
-/** Tells whether `ref` is a valid image reference (see {@link parseImageReference}). */
+/** Tells whether `ref` is a reference Juju accepts (see {@link parseImageReference}). */
 export function isValidImageReference(ref: string): boolean {
   try {
     parseImageReference(ref);
@@ -87,81 +90,62 @@ export function isValidImageReference(ref: string): boolean {
   }
 }
 
-/** The first component is a registry when it has a `.` or `:`, is `localhost`, or is a bracketed IPv6 host. */
+/**
+ * The parts Go's `ParseNormalizedNamed` reports for a parsed reference: Docker Hub as `docker.io` (also for
+ * `index.docker.io`) and `library/` before a one-component Hub path. The domain stays absent only where Go's
+ * is empty: a dotted first component that is no valid host (`foo_bar.com/x`) is kept in the path.
+ */
+export function normalizeImageReference(ref: ImageReference): ImageReference {
+  const { domain: written, path, ...rest } = ref;
+  const slash = path.indexOf('/');
+  const keptInPath = written === undefined && slash !== -1 && path.lastIndexOf('.', slash) !== -1;
+  const domain = keptInPath ? undefined : written === undefined || written === LEGACY_HUB ? HUB : written;
+  const library = domain === HUB && slash === -1 ? 'library/' : '';
+  return { ...(domain === undefined ? {} : { domain }), path: library + path, ...rest };
+}
+
+/**
+ * Splits a name (no tag, no digest) as Go does: the first component is the registry when it is `localhost`,
+ * holds a `.` or `:`, or holds an upper-case letter, and is a valid host; a dotted first component that is no
+ * valid host stays in the path when the whole name is a valid path.
+ */
 function splitDomain(name: string): { domain?: string; path: string } {
   const slash = name.indexOf('/');
-  if (slash === -1) return { path: name };
-  const first = name.slice(0, slash);
-  const isDomain = first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
-  return isDomain ? { domain: first, path: name.slice(slash + 1) } : { path: name };
+  const first = slash === -1 ? '' : name.slice(0, slash);
+  if (!namesRegistry(first)) {
+    check(pathProblem(name));
+    return { path: name };
+  }
+  const hostOk = isDomainAndPort(first);
+  const restProblem = pathProblem(name.slice(slash + 1));
+  if (hostOk && restProblem === undefined) return { domain: first, path: name.slice(slash + 1) };
+  if (pathProblem(name) === undefined) return { path: name };
+  return fail(hostOk && restProblem !== undefined ? restProblem : HOST_REASON);
 }
 
-function checkDigest(digest: string): void {
-  const colon = digest.indexOf(':');
-  if (digest === '' || colon === -1) {
-    throw new ImageReferenceError(
-      'digest after "@" must be "algorithm:hex", e.g. "sha256:" followed by 64 hex characters',
-    );
-  }
-  const algorithm = digest.slice(0, colon);
-  const hex = digest.slice(colon + 1);
-  if (!DIGEST_ALGORITHM.test(algorithm)) {
-    throw new ImageReferenceError(
-      'digest algorithm must start with a letter and hold only letters, digits and "+.-_" separators',
-    );
-  }
-  const expected = KNOWN_DIGEST_LENGTHS[algorithm];
-  if (expected !== undefined) {
-    if (!/^[0-9a-f]*$/.test(hex)) {
-      throw new ImageReferenceError(`${algorithm} digest must be lowercase hexadecimal (0-9, a-f)`);
-    }
-    if (hex.length !== expected) {
-      throw new ImageReferenceError(`${algorithm} digest must be ${expected} hex characters, got ${hex.length}`);
-    }
-  } else if (!DIGEST_HEX.test(hex)) {
-    throw new ImageReferenceError('digest must end with at least 32 hexadecimal characters');
-  }
+/** splitDockerDomain's test: is this first component meant as a registry? */
+function namesRegistry(first: string): boolean {
+  if (first === 'localhost' || first === LEGACY_HUB) return true;
+  return !everyCode(first, 0, first.length, (c) => c !== 0x2e && c !== 0x3a && !isUpper(c));
 }
 
-function checkTag(tag: string): void {
-  if (tag === '') throw new ImageReferenceError('tag after ":" is empty; remove the trailing ":" or add a tag');
-  if (tag.length > 128) throw new ImageReferenceError(`tag is ${tag.length} characters long; the limit is 128`);
-  if (!TAG.test(tag)) {
-    throw new ImageReferenceError(
-      'tag may hold only letters, digits, "_", "." and "-", and must not start with "." or "-"',
-    );
+/** Refuses what no part of the grammar holds, with a reason that echoes nothing of the input. */
+function checkCharacters(ref: string): void {
+  for (let i = 0; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) fail('image reference must not contain whitespace or control characters');
+    if (c > 0x7f) fail('image reference must hold only ASCII characters');
+  }
+  const scheme = ref.indexOf('://');
+  const schemeCode = (c: number): boolean => isAlnum(c) || c === 0x2b || c === 0x2e || c === 0x2d;
+  if (scheme > 0 && isAlpha(ref.charCodeAt(0)) && everyCode(ref, 1, scheme, schemeCode)) {
+    fail('image reference must not start with a URL scheme such as "https://"; write host/path');
   }
 }
 
-function checkDomain(domain: string): void {
-  const hostEnd = domain.startsWith('[') ? domain.indexOf(']') + 1 : 0;
-  const portColon = hostEnd === 0 && domain.startsWith('[') ? -1 : domain.indexOf(':', hostEnd);
-  const host = portColon === -1 ? domain : domain.slice(0, portColon);
-  const port = portColon === -1 ? undefined : domain.slice(portColon + 1);
-  if (!DOMAIN_NAME.test(host) && !IPV6_HOST.test(host)) {
-    throw new ImageReferenceError(
-      'registry host must be a domain name (letters, digits, "-", separated by ".") or a bracketed IPv6 address',
-    );
-  }
-  if (port !== undefined && !PORT.test(port)) {
-    throw new ImageReferenceError('registry port must be a number, as in "localhost:5000/app"');
-  }
+function check(problem: string | undefined): void {
+  if (problem !== undefined) fail(problem);
 }
-
-function checkPath(path: string): void {
-  const components = path.split('/');
-  for (const component of components) {
-    if (component === '') {
-      throw new ImageReferenceError(
-        'repository path has an empty component; look for "//" or a leading or trailing "/"',
-      );
-    }
-    if (/[A-Z]/.test(component)) throw new ImageReferenceError('repository path must be lowercase');
-    if (!PATH_COMPONENT.test(component)) {
-      throw new ImageReferenceError(
-        `repository path component "${component}" may hold only a-z, 0-9 and the separators ".", "_", "__", "-", ` +
-          'and must start and end with a letter or digit',
-      );
-    }
-  }
+function fail(reason: string): never {
+  throw new ImageReferenceError(reason);
 }

@@ -3,7 +3,11 @@
  *
  * The public surface, and nothing else. Left out on purpose: the CLI's
  * internals, the state-file and lock helpers, and the fetch step, which
- * the layer runs for you. The test harness is `docker-resource/testing`.
+ * the layer runs for you. Every type the surface uses is exported (API
+ * Extractor checks it: etc/docker-resource.api.md). The test harness is
+ * `docker-resource/testing`.
+ *
+ * @packageDocumentation
  */
 export {
   openLayer,
@@ -12,13 +16,16 @@ export {
   type HookSummary,
   type Transition,
 } from './orchestrator.js';
+export type { RetryPolicy } from './fetch-image.js';
+export type { CharmCache, CharmResource } from './charm.js';
 export { readLayerSnapshot, type LayerSnapshot } from './layer-snapshot.js';
-export { ImageInfo, redactImageFields, type ImageFields, type ImageDetails } from './image-info.js';
+export { ImageInfo, redactImageFields, type ImageFields, type ImageDetails, type RedactedImageFields } from './image-info.js';
 export { parseImageFile, contentDigest } from './image-file.js';
 export { parseImageReference, isValidImageReference, type ImageReference } from './image-reference.js';
 export {
   createHookTools,
   type HookTools,
+  type HookToolsOptions,
   type Runner,
   type CallOptions,
   type LogLevel,
@@ -27,14 +34,18 @@ export {
 export { deriveFlags, resourceFlag, FLAG_PREFIX } from './flags.js';
 export { combineStatuses, layerStatus, STATUS_PRIORITY, type Status, type StatusState } from './status.js';
 export type { ResourceView } from './resource-view.js';
-export type { HistoryEntry } from './layer-state.js';
-export { connectInspector, DEFAULT_INSPECTOR_URL, type InspectorConnection } from './inspector.js';
-export { machineDiagram } from './graph.js';
+export type { HistoryEntry, LayerState, PersistedResource } from './layer-state.js';
+export { connectInspector, DEFAULT_INSPECTOR_URL, type InspectorConnection, type InspectorOptions } from './inspector.js';
+export { machineDiagram, type DiagramFormat } from './graph.js';
 export {
   resourceMachine,
   type ResourceContext,
   type ResourceEvent,
   type ResourceState,
+  type ResourceInput,
+  type ResourceMachine,
   type Failure,
+  type FetchInput,
+  type FetchOutput,
 } from '../machines/resource.machine.js';
 export * from './errors/index.js';

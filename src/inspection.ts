@@ -1,5 +1,5 @@
 /**
- * Makes XState inspection events safe to hand to an inspector (BEHAVIOUR.md §5): every snapshot,
+ * Makes XState inspection events safe to hand to an inspector (docs/BEHAVIOUR.md §5): every snapshot,
  * context, event and output redacted, and the live actor reference replaced by a shim whose
  * `getSnapshot()` is redacted too (inspectors read it, some of them later).
  */

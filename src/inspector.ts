@@ -1,6 +1,6 @@
 /**
  * Connects the layer's actors to the Stately / XState inspector over a WebSocket
- * (`@statelyai/inspect`), every event redacted (BEHAVIOUR.md §5). It never keeps the
+ * (`@statelyai/inspect`), every event redacted (docs/BEHAVIOUR.md §5). It never keeps the
  * process alive: no listener means one warning and no events; `stop()` is bounded.
  */
 import { createRequire } from 'node:module';
@@ -86,7 +86,7 @@ function open(Socket: SocketConstructor, url: string, timeoutMs: number): Promis
 
 /**
  * Opens a WebSocket inspector at `url` (loopback by default). Every event it sends is
- * redacted (BEHAVIOUR.md §5). When nothing listens there, it warns once and sends nothing;
+ * redacted (docs/BEHAVIOUR.md §5). When nothing listens there, it warns once and sends nothing;
  * it never retries, so the process exits as soon as the hook is done.
  */
 export async function connectInspector(url: string = DEFAULT_INSPECTOR_URL, options: InspectorOptions = {}): Promise<InspectorConnection> {

@@ -4,6 +4,7 @@ import type { LayerContext } from '../machines/layer.context.js';
 import { charmDirFromEnv, hookNameFromEnv, readCharm, type CharmResource } from './charm.js';
 import type { RetryPolicy } from './fetch-image.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
+import { validateLayerOptions } from './layer-options.js';
 import { readState, type LayerState } from './layer-state.js';
 import { acquireLock } from './lock.js';
 import { DockerResourceLayer } from './orchestrator.js';
@@ -80,6 +81,7 @@ export function initialLayerContext(init: {
 
 /** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
+  validateLayerOptions(options);
   const env = options.env ?? process.env;
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;

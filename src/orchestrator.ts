@@ -90,7 +90,7 @@ export class DockerResourceLayer {
     return this.#views().map((v) => (v.context.image ? { ...v, context: { ...v.context, image: redactImageFields(v.context.image) } } : v));
   }
 
-  /** The flags (docs/BEHAVIOUR.md), derived from the machines' states, sorted. */
+  /** The flags (docs/BEHAVIOUR.md §3), derived from the machines' states, sorted. */
   get flags(): string[] {
     return deriveFlags(this.#views(), this.#context.autoFetched);
   }
@@ -181,7 +181,7 @@ export class DockerResourceLayer {
   /** Sets the final status, writes the state if it changed, and releases the lock. The hook's one commit: a second call returns the same summary. */
   async commit(): Promise<HookSummary> {
     const summary = await (this.#end ??= this.#commit());
-    if (!summary) throw new DockerResourceError('the layer was abandoned for this hook: nothing was committed');
+    if (!summary) throw new DockerResourceError('the layer was abandoned for this hook; open it again');
     return summary;
   }
 

@@ -1,4 +1,4 @@
-/** Keys whose values are credentials (BEHAVIOUR.md §5), in every spelling we meet. */
+/** Keys whose values are credentials (docs/BEHAVIOUR.md §5), in every spelling we meet. */
 const SECRET_KEYS = new Set(['password', 'auth', 'identitytoken', 'registrytoken']);
 
 /** What a credential is replaced with. */

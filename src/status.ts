@@ -38,8 +38,8 @@ function resourcesMessage(verb: string, names: readonly string[]): string {
   return listNames(`${verb} ${names.length === 1 ? 'resource' : 'resources'}: `, names);
 }
 
-/** The layer's own status for these resources, or `null` when it has nothing to say (BEHAVIOUR.md §4). */
-export function layerStatus(resources: Iterable<Pick<ResourceView, "name" | "state">>, fetching: readonly string[] = []): Status | null {
+/** The layer's own status for these resources, or `null` when it has nothing to say (docs/BEHAVIOUR.md §4). */
+export function layerStatus(resources: Iterable<Pick<ResourceView, 'name' | 'state'>>, fetching: readonly string[] = []): Status | null {
   const failed: string[] = [];
   const busy = new Set(fetching);
   for (const r of resources) {

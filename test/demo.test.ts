@@ -1,19 +1,19 @@
-/** `npm run demo`: the charm's life it prints, plain under NO_COLOR, and no credential in it. */
+/** `docker-resource demo` (`npm run demo`): the charm's life it prints, plain under NO_COLOR, and no credential in it. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_PASSWORD } from '../src/demo/controller.js';
+import { runDemo as runDemoInProcess } from '../src/demo/demo.js';
 
-const DEMO = fileURLToPath(new URL('../dist/demo/demo.js', import.meta.url));
-/** The demo's registry password (demo/demo.ts): it must never be printed. */
-const DEMO_PASSWORD = 'demo-S3CRET-never-printed';
+const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));
 
 function runDemo(args: string[] = []) {
   return new Promise<{ code: number | string; stdout: string; stderr: string }>((resolve) =>
     execFile(
       process.execPath,
-      [DEMO, ...args],
+      [CLI, 'demo', ...args],
       { timeout: 25_000, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => resolve({ code: error ? (error.killed ? 'killed' : Number(error.code ?? 1)) : 0, stdout, stderr }),
     ),
@@ -28,7 +28,7 @@ function section(stdout: string, title: string): string[] {
   return start < 0 ? [] : lines.slice(start, end < 0 ? undefined : end);
 }
 
-describe('npm run demo', () => {
+describe('docker-resource demo', () => {
   let run: Awaited<ReturnType<typeof runDemo>>;
   let charmDir: string;
   let stateFile: string;
@@ -109,6 +109,7 @@ describe('npm run demo', () => {
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(`${charmDir}/metadata.yaml`, 'utf8')).toContain('type: oci-image');
     expect(run.stdout).toContain(`rm -rf ${dirname(charmDir)}`);
+    expect(run.stdout).toContain(`node ${relative(process.cwd(), CLI)} status --charm-dir ${charmDir}`);
   });
 
   it('--clean removes what it wrote and says so', async () => {
@@ -118,5 +119,27 @@ describe('npm run demo', () => {
     const dir = /charm directory {3}(\S+)/.exec(clean.stdout)?.[1];
     expect(dir).toBeDefined();
     expect(existsSync(dirname(dir!))).toBe(false);
+  });
+});
+
+describe('runDemo (in-process)', () => {
+  it('a step that fails: exit 1, and it says where it left what it wrote and how to remove it', async () => {
+    let printed = '';
+    const code = await runDemoInProcess({
+      out: { write: (t) => void (printed += t), live: false, colour: false },
+      env: process.env,
+      clean: false,
+      cli: async () => {
+        throw new Error('the CLI is broken');
+      },
+      script: undefined,
+    });
+    const work = /left in (\S+) to show how far it got/.exec(printed)?.[1];
+    expect(code).toBe(1);
+    expect(printed).toContain('The demo failed: the CLI is broken');
+    expect(work).toBeDefined();
+    expect(existsSync(`${work}/juju/calls`)).toBe(true);
+    expect(printed).toContain(`Remove it with: rm -rf ${work}`);
+    rmSync(work!, { recursive: true, force: true });
   });
 });

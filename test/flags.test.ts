@@ -17,7 +17,7 @@ describe('resourceFlag', () => {
   });
 });
 
-describe('deriveFlags (BEHAVIOUR.md §3)', () => {
+describe('deriveFlags (docs/BEHAVIOUR.md §3)', () => {
   it('sets nothing for no resources and no auto-fetch', () => {
     expect(deriveFlags([], false)).toEqual([]);
   });

@@ -312,6 +312,40 @@ describe('ImageInfo', () => {
     const hub = new ImageInfo({ registryPath: 'org/app', username: 'u', password: 'p' });
     expect(Object.keys(JSON.parse(hub.toDockerConfigJson()).auths)).toStrictEqual(['https://index.docker.io/v1/']);
   });
+
+  // References Juju accepts that the layer used to refuse (issue 12), and the key each one gets.
+  const HUB_KEY = 'https://index.docker.io/v1/';
+  const HEX64 = '0123456789abcdef'.repeat(4);
+  it.each([
+    ['TEAM/app', 'TEAM', 'TEAM'],
+    ['LOCALHOST/x', 'LOCALHOST', 'LOCALHOST'],
+    ['Team:5000/app:V1', 'Team:5000', 'Team:5000'],
+    ['[::1]:5000/x', '[::1]:5000', '[::1]:5000'],
+    ['[FC00::1]/x', '[FC00::1]', '[FC00::1]'],
+    [`r.io/${'a'.repeat(255)}`, 'r.io', 'r.io'],
+    [`${'h'.repeat(300)}.io/app`, `${'h'.repeat(300)}.io`, `${'h'.repeat(300)}.io`],
+    [`registry.example/app:1@sha512:${HEX64}${HEX64}`, 'registry.example', 'registry.example'],
+    ['foo_bar.com/x', 'docker.io', HUB_KEY],
+    ['docker.io/nginx', 'docker.io', HUB_KEY],
+    ['index.docker.io/team/app', 'index.docker.io', HUB_KEY],
+    [`sha256:${HEX64}`, 'docker.io', HUB_KEY],
+    [`${HEX64}:latest`, 'docker.io', HUB_KEY],
+  ])('keys %s by %s', (registryPath, registry, key) => {
+    const image = new ImageInfo({ registryPath, username: 'u', password: 'p' });
+    expect(image.registry).toBe(registry);
+    expect(Object.keys(JSON.parse(image.toDockerConfigJson()).auths)).toStrictEqual([key]);
+  });
+
+  it.each([
+    ['a Docker Hub name over 255 characters with library/', 'a'.repeat(248), /256 characters long/],
+    ['an unregistered digest algorithm', `app@md5:${'a'.repeat(32)}`, /sha256, sha384 or sha512/],
+    ['a bare image id', HEX64, /image id/],
+  ])('rejects %s, which Juju refuses too', (_label, registryPath, reason) => {
+    const error = thrown(() => new ImageInfo({ registryPath, username: '', password: SENTINEL }, 'img'));
+    expect(error).toBeInstanceOf(InvalidResourceError);
+    expect(String(error)).toMatch(reason);
+    expect(String(error)).not.toContain(SENTINEL);
+  });
 });
 
 describe('redactImageFields', () => {

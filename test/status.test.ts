@@ -102,7 +102,7 @@ describe('sameStatus', () => {
   });
 });
 
-describe('layerStatus (BEHAVIOUR.md §4)', () => {
+describe('layerStatus (docs/BEHAVIOUR.md §4)', () => {
   it('has nothing to say when nothing is fetching or failed', () => {
     expect(layerStatus([])).toBeNull();
     expect(layerStatus([view('web', 'available'), view('db', 'idle')])).toBeNull();

@@ -7,3 +7,4 @@ export { HookToolError, type HookToolFailure } from './hook-tool-error.js';
 export { CharmConfigError } from './charm-config-error.js';
 export { UnknownResourceError } from './unknown-resource-error.js';
 export { ResourceNotAvailableError } from './resource-not-available-error.js';
+export { LayerOptionError } from './layer-option-error.js';

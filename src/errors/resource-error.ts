@@ -3,7 +3,7 @@ import { DockerResourceError } from './docker-resource-error.js';
 /** Every kind of failure, in one place: `missing`, `invalid`, `timeout`. */
 export const FAILURE_KINDS = ['missing', 'invalid', 'timeout'] as const;
 
-/** Why a resource could not be made available (BEHAVIOUR.md §2). */
+/** Why a resource could not be made available (docs/BEHAVIOUR.md §2). */
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** A resource could not be fetched or used; names the resource and the reason. */

@@ -7,8 +7,10 @@ import type { ImageFields, ImageInfo } from '../image-info.js';
 import type { LogLevel } from '../hook-tools.js';
 import type { HistoryEntry } from '../layer-state.js';
 import { readLayerSnapshot } from '../layer-snapshot.js';
+import { validateLayerOptions } from '../layer-options.js';
 import { openLayer, type DockerResourceLayer, type HookSummary, type LayerOptions, type Transition } from '../orchestrator.js';
 import type { Status } from '../status.js';
+import { checkImageResource, resourceTypes } from './harness-metadata.js';
 import { MemoryJuju } from './memory-juju.js';
 
 /** The charm's resources as metadata.yaml declares them: `{ name: { type, 'auto-fetch'? } }`, or the whole metadata.yaml text. */
@@ -49,16 +51,25 @@ export class Harness {
   /** Every transition of every hook run (or layer opened) so far, oldest first. */
   readonly transitions: Transition[] = [];
   readonly #options: HarnessOptions['options'];
+  /** Each declared resource's type, from the metadata (`null` when it does not parse: the hook will say why). */
+  readonly #types: ReadonlyMap<string, string> | null;
 
   constructor(options: HarnessOptions) {
-    this.charmDir = mkdtempSync(join(tmpdir(), 'docker-resource-charm-'));
     const metadata =
       typeof options.resources === 'string' ? options.resources : dump({ name: 'test-charm', resources: options.resources });
-    writeFileSync(join(this.charmDir, 'metadata.yaml'), metadata);
-    if (options.layerOptions)
-      writeFileSync(join(this.charmDir, 'layer.yaml'), dump({ options: { 'docker-resource': options.layerOptions } }));
+    this.#types = resourceTypes(metadata);
     this.#options = options.options;
-    for (const [name, image] of Object.entries(options.images ?? {})) this.attach(name, image);
+    this.charmDir = mkdtempSync(join(tmpdir(), 'docker-resource-charm-'));
+    try {
+      validateLayerOptions(options.options);
+      writeFileSync(join(this.charmDir, 'metadata.yaml'), metadata);
+      if (options.layerOptions)
+        writeFileSync(join(this.charmDir, 'layer.yaml'), dump({ options: { 'docker-resource': options.layerOptions } }));
+      for (const [name, image] of Object.entries(options.images ?? {})) this.attach(name, image);
+    } catch (error) {
+      this.cleanup(); // a harness that cannot be made leaves no temporary directory behind
+      throw error;
+    }
   }
 
   /**
@@ -66,24 +77,28 @@ export class Harness {
    * content, so `attach('web', 'registrypath: NOT valid')` simulates an invalid upload.
    */
   attach(name: string, image: HarnessImage, options: AttachOptions = {}): this {
+    checkImageResource(this.#types, 'attach', name);
     this.juju.attach(name, typeof image === 'string' ? image : imageYaml(image), options);
     return this;
   }
 
   /** Makes a resource missing: `resource-get` fails as for one never attached. */
   detach(name: string): this {
+    checkImageResource(this.#types, 'detach', name);
     this.juju.detach(name);
     return this;
   }
 
   /** Makes `resource-get` for a resource slow (ms); with `fetchTimeoutMs` below it, the fetch times out. */
   slow(name: string, delayMs: number): this {
+    checkImageResource(this.#types, 'slow', name);
     this.juju.delay(name, delayMs);
     return this;
   }
 
   /** Makes `resource-get` for a resource never return (only the fetch time limit ends it). */
   hang(name: string): this {
+    checkImageResource(this.#types, 'hang', name);
     this.juju.hang(name);
     return this;
   }
@@ -143,11 +158,13 @@ export class Harness {
 
   /**
    * Runs one hook: the layer's part, then `charm` (your handlers) with the layer open, then commit.
-   * Returns what the hook did.
+   * Returns what the hook did. The charm may drive the layer itself, as in a real hook: its
+   * `run()` returns the layer part's outcome, its `commit()` is the hook's commit (whose summary
+   * this returns), and a listener it subscribes first hears the transitions it missed.
    */
   async hook(
     hookName: string,
-    charm?: (layer: DockerResourceLayer) => void | Promise<void>,
+    charm?: (layer: DockerResourceLayer) => unknown,
     options: Partial<LayerOptions> = {},
   ): Promise<HookSummary> {
     const layer = await this.open(hookName, options);

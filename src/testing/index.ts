@@ -1,4 +1,8 @@
-/** `docker-resource/testing`: test your charm's use of the layer without Juju, in-process. */
+/**
+ * `docker-resource/testing`: test your charm's use of the layer without Juju, in-process.
+ *
+ * @packageDocumentation
+ */
 export {
   createHarness,
   Harness,
@@ -8,4 +12,5 @@ export {
   type HarnessOptions,
   type HarnessMetadata,
 } from './harness.js';
+export { HarnessError } from './harness-error.js';
 export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';

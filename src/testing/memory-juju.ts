@@ -1,4 +1,4 @@
-/** In-memory hook tools that behave as Juju's (BEHAVIOUR.md §1), for tests: nothing is spawned. */
+/** In-memory hook tools that behave as Juju's (docs/BEHAVIOUR.md §1), for tests: nothing is spawned. */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

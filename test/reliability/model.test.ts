@@ -2,7 +2,7 @@
  * Model check: random sequences of hooks (install, update-status, upgrade-charm, config-changed) and
  * tool outcomes (attach valid, attach a new valid image, attach invalid, detach, empty), run through the
  * harness; after every hook the flags and the unit status must match a small reference model written
- * from BEHAVIOUR.md §2–§4.
+ * from docs/BEHAVIOUR.md §2–§4.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -17,7 +17,7 @@ const HOOKS = ['install', 'update-status', 'upgrade-charm', 'config-changed'] as
 /** What the controller serves for a resource: content, or nothing. */
 type Served = { kind: 'image'; content: string } | { kind: 'invalid' } | { kind: 'missing' };
 
-/** The reference model of one resource (BEHAVIOUR.md §2). */
+/** The reference model of one resource (docs/BEHAVIOUR.md §2). */
 interface ModelResource {
   state: 'idle' | 'available' | 'failed';
   requested: boolean;

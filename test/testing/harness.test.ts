@@ -1,7 +1,13 @@
 /** The test harness for charm authors (docker-resource/testing): resources that are missing, invalid or slow. */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { HookToolError, InvalidResourceError } from '../../src/errors/index.js';
-import { createHarness, imageYaml, MemoryJuju, type Harness } from '../../src/testing/index.js';
+import { createHarness, HarnessError, imageYaml, MemoryJuju, type Harness } from '../../src/testing/index.js';
+import { thrown } from '../fixtures/thrown.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SECRET = 'pw-SENTINEL';
 const web = { registryPath: 'registry.example/web:1', username: 'bot', password: SECRET };
@@ -73,6 +79,97 @@ describe('createHarness', () => {
       }),
     ).rejects.toThrow('charm bug');
     expect((await h.hook('install')).flags).toContain('layer.docker-resource.web.available');
+  });
+});
+
+describe('a charm that drives the layer itself inside h.hook', () => {
+  it("run() again returns the same outcome; the charm's commit() is the hook's, and h.hook returns its summary", async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } }, images: { web } });
+    let charmSummary: unknown;
+    const summary = await h.hook('install', async (layer) => {
+      await expect(layer.run()).resolves.toBeUndefined();
+      expect(layer.isSet('layer.docker-resource.web.available')).toBe(true);
+      layer.setCharmStatus({ state: 'active', message: 'serving web' });
+      charmSummary = await layer.commit();
+    });
+    expect(summary).toBe(charmSummary);
+    expect(summary.status).toEqual({ state: 'active', message: 'serving web' });
+    // one fetch, one maintenance status, one final status: nothing ran or committed twice
+    expect(h.juju.fetchedNames).toEqual(['web']);
+    expect(h.statuses).toEqual([
+      { state: 'maintenance', message: 'fetching resource: web' },
+      { state: 'active', message: 'serving web' },
+    ]);
+  });
+
+  it('a listener subscribed inside the callback first hears what it missed, filtered by resource', async () => {
+    h = createHarness({ resources: twoResources, images: { web } });
+    const heard: string[] = [];
+    const webOnly: string[] = [];
+    await h.hook('install', (layer) => {
+      layer.subscribe((t) => heard.push(`${t.resource}: ${t.from} → ${t.to}`));
+      layer.subscribe((t) => webOnly.push(`${t.from} → ${t.to}`), 'web');
+    });
+    expect([...heard].sort()).toEqual(['db: fetching → failed', 'db: idle → fetching', 'web: fetching → available', 'web: idle → fetching']);
+    expect(webOnly).toEqual(['idle → fetching', 'fetching → available']);
+  });
+
+  it('a commit after abandon() fails with a clear error', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image' } } });
+    const layer = await h.open('install');
+    await layer.abandon();
+    await expect(layer.commit()).rejects.toThrow('the layer was abandoned for this hook; open it again');
+  });
+});
+
+/**
+ * What a createHarness call that throws leaves in a temporary directory of its own: run with the
+ * built package in a child process whose TMPDIR is that directory (this process's os.tmpdir() is
+ * not the test's to change).
+ */
+function leftBehind(harnessOptions: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'harness-leak-'));
+  const testing = join(fileURLToPath(new URL('../../dist/src/testing/index.js', import.meta.url)));
+  const script = `import(${JSON.stringify(testing)}).then(({ createHarness }) => { try { createHarness(${harnessOptions}); } catch {} })`;
+  execFileSync(process.execPath, ['-e', script], { env: { ...process.env, TMPDIR: dir } });
+  const left = readdirSync(dir);
+  rmSync(dir, { recursive: true, force: true });
+  return left;
+}
+
+describe('h.attach checks the charm metadata, as ops.testing does', () => {
+  const resources = { web: { type: 'oci-image' }, legacy: { type: 'docker' }, config: { type: 'file' } };
+
+  it.each([
+    ['attach', (x: Harness) => x.attach('nope', web)],
+    ['detach', (x: Harness) => x.detach('nope')],
+    ['slow', (x: Harness) => x.slow('nope', 10)],
+    ['hang', (x: Harness) => x.hang('nope')],
+  ])('h.%s on a resource the charm does not declare throws, naming the ones it does', (method, call) => {
+    h = createHarness({ resources });
+    const error = thrown(() => call(h));
+    expect(error).toBeInstanceOf(HarnessError);
+    expect((error as Error).message).toBe(`h.${method}("nope"): the charm declares no resource "nope" (it declares web, legacy, config)`);
+  });
+
+  it('h.attach on a resource that is not oci-image or docker throws; a docker one is fine', () => {
+    h = createHarness({ resources });
+    expect(() => h.attach('config', web)).toThrow('h.attach("config"): resource "config" is of type "file", not oci-image (or docker)');
+    expect(() => h.attach('legacy', web)).not.toThrow();
+  });
+
+  it('images given to createHarness are checked the same way; a harness that throws leaves no directory', () => {
+    expect(() => createHarness({ resources, images: { webb: web } })).toThrow(
+      'h.attach("webb"): the charm declares no resource "webb" (it declares web, legacy, config)',
+    );
+    expect(leftBehind(`{ resources: { web: { type: 'oci-image' } }, images: { webb: { registryPath: 'r.example/a:1' } } }`)).toEqual([]);
+  });
+
+  it('wrong layer options in createHarness throw at once, naming the option', () => {
+    expect(() => createHarness({ resources, options: { setStatus: 'yes' as never } })).toThrow(
+      'layer option "setStatus" must be true or false, not the string "yes"',
+    );
+    expect(leftBehind(`{ resources: { web: { type: 'oci-image' } }, options: { setStatus: 'yes' } }`)).toEqual([]);
   });
 });
 
