@@ -5,7 +5,7 @@ import type { FailureKind } from './errors/resource-error.js';
 import type { HistoryEntry } from './layer-state.js';
 
 /** What every transition carries: which resource, when, in which hook. */
-interface TransitionBase {
+export interface TransitionBase {
   /** The resource name. */
   resource: string;
   /** When it happened (ISO 8601). */
