@@ -11,13 +11,36 @@ export interface Failure {
 }
 
 /**
- * The event behind a transition, as charm authors read it: `fetch`, `refetch` and `retry` start a
- * fetch; `fetched` ends one well; `fetch-failed` and `timed-out` end one badly.
+ * The event behind a transition, as charm authors read it. `fetch`, `refetch`, `retry` start a
+ * fetch and `reverify` asks the registry again; `fetched` ends one well, and so do `verified`
+ * (the registry has the image) and `unverified` (the registry gave no clear answer);
+ * `fetch-failed`, `verify-failed` and `timed-out` end one badly.
  */
-export type Cause = 'fetch' | 'refetch' | 'retry' | 'fetched' | 'fetch-failed' | 'timed-out';
+export type Cause =
+  | 'fetch'
+  | 'refetch'
+  | 'retry'
+  | 'reverify'
+  | 'fetched'
+  | 'verified'
+  | 'unverified'
+  | 'fetch-failed'
+  | 'verify-failed'
+  | 'timed-out';
 
 /** Every cause, for validating saved history. */
-export const CAUSES: readonly Cause[] = ['fetch', 'refetch', 'retry', 'fetched', 'fetch-failed', 'timed-out'];
+export const CAUSES: readonly Cause[] = [
+  'fetch',
+  'refetch',
+  'retry',
+  'reverify',
+  'fetched',
+  'verified',
+  'unverified',
+  'fetch-failed',
+  'verify-failed',
+  'timed-out',
+];
 
 /** The longest failure reason kept (a tool may print megabytes); longer ones are cut, visibly. */
 export const MAX_REASON_LENGTH = 1024;
@@ -44,17 +67,29 @@ export function toFailure(error: unknown): Failure {
 }
 
 /** The domain cause of an XState event that moved a resource, and whether it was fatal to the hook. */
-export function causeOf(event: { type: string; error?: unknown }): { cause: Cause; fatal: boolean } {
+export function causeOf(event: { type: string; error?: unknown; output?: unknown }): { cause: Cause; fatal: boolean } {
   switch (event.type) {
     case 'fetch':
     case 'refetch':
     case 'retry':
+    case 'reverify':
       return { cause: event.type, fatal: false };
     case 'xstate.done.actor.fetch':
       return { cause: 'fetched', fatal: false };
     case 'xstate.error.actor.fetch':
       return { cause: 'fetch-failed', fatal: isFatal(event.error) };
+    case 'xstate.done.actor.verify': {
+      const result = (event.output as { result?: unknown } | undefined)?.result;
+      return { cause: result === 'found' ? 'verified' : result === 'failed' ? 'verify-failed' : 'unverified', fatal: false };
+    }
+    case 'xstate.error.actor.verify':
+      return { cause: 'unverified', fatal: false };
     default:
       return { cause: event.type.startsWith('xstate.after.') ? 'timed-out' : 'fetch-failed', fatal: false };
   }
+}
+
+/** The lifecycle state of a resource machine's state value (`{ fetching: 'verifying' }` is `fetching`). */
+export function lifecycleState<S extends string>(value: S | Record<string, unknown>): S {
+  return (typeof value === 'string' ? value : Object.keys(value)[0]) as S;
 }

@@ -4,6 +4,7 @@
  * spawns nothing and writes nothing; the first request that needs the machine starts the actor.
  */
 import { afterPlan, finalStatus, isSettled, plan, type LayerContext } from '../machines/layer.context.js';
+import { lifecycleState } from '../machines/resource.events.js';
 import type { LayerEvent } from '../machines/layer.machine.js';
 import { DockerResourceError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
@@ -270,7 +271,7 @@ export class DockerResourceLayer {
     const child = this.#ready?.children.get(name);
     if (child) {
       const s = child.getSnapshot();
-      return { name, state: s.value, context: s.context };
+      return { name, state: lifecycleState<ResourceView['state']>(s.value), context: s.context };
     }
     const saved = this.#saved.get(name);
     return saved ? { name, state: saved.value, context: saved.context } : { name, state: 'idle', context: freshContext(name) };
