@@ -9,3 +9,11 @@ export {
   type HarnessMetadata,
 } from './harness.js';
 export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';
+export {
+  MemoryRegistry,
+  type MemoryRegistryAuth,
+  type MemoryRegistryFailure,
+  type MemoryRegistryHostOptions,
+  type MemoryRegistryPushOptions,
+  type MemoryRegistryRequest,
+} from './memory-registry.js';
