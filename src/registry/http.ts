@@ -18,7 +18,7 @@ export async function readLimited(response: Response, limit: number): Promise<Ui
   if (response.body === null) return new Uint8Array();
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > limit) {
-    await discard(response);
+    await response.body.cancel().catch(() => undefined);
     return undefined;
   }
   const reader = response.body.getReader();
@@ -58,9 +58,12 @@ export function errorCodes(document: unknown): string[] {
   );
 }
 
-/** Frees a response whose body the probe does not need. */
+/**
+ * Frees a response whose body the probe does not need: reads a short body to its end (so the connection
+ * can serve the next request: one TLS handshake, one proxy tunnel per host) and cancels a long one.
+ */
 export async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
+  await readLimited(response, MAX_DOCUMENT_BYTES).catch(() => undefined);
 }
 
 /** Certificate errors Node and OpenSSL report: the registry's certificate is not trusted. */
