@@ -85,7 +85,8 @@ const NOT_TLS_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SS
 
 /**
  * Why a request failed, from the error codes in its `cause` chain only (never the message, which may
- * hold a URL): `HOST certificate not trusted (CODE)`, `HOST unreachable (CODE)`.
+ * hold a URL): `certificate of HOST not trusted (CODE)`, `HOST unreachable (CODE)`; without a code (not a
+ * network error), `request to HOST failed`.
  */
 export function networkReason(error: unknown, host: string, proxySource: string | undefined): string {
   if (error instanceof UnverifiedSignal) return error.reason;
@@ -95,7 +96,7 @@ export function networkReason(error: unknown, host: string, proxySource: string 
     return `certificate of ${host} not trusted (${code}); see NODE_EXTRA_CA_CERTS`;
   }
   if (code !== undefined && NOT_TLS_CODES.has(code)) return `${host} does not answer HTTPS${via} (${code})`;
-  return `${host} unreachable${via}${code === undefined ? '' : ` (${code})`}`;
+  return code === undefined ? `request to ${host} failed${via}` : `${host} unreachable${via} (${code})`;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -12,6 +12,17 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+type Undici = Pick<typeof import('undici'), 'Agent' | 'ProxyAgent' | 'fetch'>;
+
+/**
+ * Imports undici. Node's ESM loader gives the CommonJS package's exports as named exports; an esbuild
+ * bundle (dist/bundle) gives them only as `default`: take whichever holds them.
+ */
+async function loadUndici(): Promise<Undici> {
+  const loaded = (await import('undici')) as Undici & { default?: Undici };
+  return typeof loaded.Agent === 'function' ? loaded : (loaded.default as Undici);
+}
+
 /** A transport over a caller's `fetch` (the simulated registry's, for instance): no proxy handling. */
 export function fetchTransport(fetchFn: typeof globalThis.fetch): Transport {
   return {
@@ -27,7 +38,7 @@ export function fetchTransport(fetchFn: typeof globalThis.fetch): Transport {
  * by {@link routeFor}. TLS trusts Node's CAs plus `NODE_EXTRA_CA_CERTS`.
  */
 export async function undiciTransport(settings: ProxySettings): Promise<Transport> {
-  const undici = await import('undici');
+  const undici = await loadUndici();
   const dispatchers = new Map<string, Dispatcher>();
   const dispatcherFor = (url: URL): Dispatcher => {
     const route = routeFor(url, settings);

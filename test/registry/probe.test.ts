@@ -314,7 +314,7 @@ describe('probeImage: the caller', () => {
       throw new Error(`connect to https://alice:${SECRET}@${HOST} failed`);
     };
     const outcome = await probeImage(image(`${HOST}/a:1`, alice), { fetch: leaky });
-    expect(outcome).toEqual({ result: 'unverified', reason: `${HOST} unreachable` });
+    expect(outcome).toEqual({ result: 'unverified', reason: `request to ${HOST} failed` });
   });
 
   it('sends the password only to the realm, never to the registry API', async () => {
