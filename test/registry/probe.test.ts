@@ -229,6 +229,14 @@ describe('probeImage: clear failures', () => {
     });
   });
 
+  it('keeps reasons under 120 characters for the longest names and tags', async () => {
+    const r = registry();
+    const path = `${'a'.repeat(60)}/${'b'.repeat(60)}`;
+    r.push(`${HOST}/${path}:1`);
+    const outcome = await probe(r, image(`${HOST}/${path}:${'t'.repeat(128)}`, alice));
+    expect(outcome).toMatchObject({ kind: 'tag-not-found', reason: expect.stringContaining('…') });
+  });
+
   it('a user who may not read the repository gets "denied or does not exist"', async () => {
     const r = registry({ users: { alice: SECRET, bob: 'b' } });
     r.push(`${HOST}/team/app:1`, { readers: ['bob'] });
