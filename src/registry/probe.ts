@@ -7,7 +7,6 @@ import { headManifest, judgeManifest } from './manifest.js';
 import { unverified, type ProbeOutcome } from './outcome.js';
 import { proxySettingsFrom } from './proxy-env.js';
 import { timedOut, unclearStatus } from './reasons.js';
-import { hostnameOf } from './realm-policy.js';
 import { targetOf, type RegistryTarget } from './target.js';
 import { fetchTransport, undiciTransport, type Transport } from './transport.js';
 
@@ -71,7 +70,7 @@ async function converse(ctx: ProbeContext): Promise<ProbeOutcome> {
     auth = answer;
   } else {
     await discard(ping);
-    if (ping.status !== 200) return unverified(unclearStatus(hostnameOf(new URL(ping.url || apiUrl(ctx, '').href)), ping.status));
+    if (ping.status !== 200) return unverified(unclearStatus(ctx.target.apiHost, ping.status));
   }
   let head = await headManifest(ctx, auth);
   if (head.status === 401 && auth === ANONYMOUS && head.headers.has('www-authenticate')) {

@@ -13,6 +13,7 @@ export interface SimulatedRepository {
 
 /** A simulated registry host: answers its token realm and its `/v2/` API as distribution would. */
 export class SimulatedHost {
+  /** Repositories by path (`team/app`, `library/nginx`). */
   readonly repos: Map<string, SimulatedRepository>;
   readonly #grants = new Map<string, { user?: string; repos: Set<string> }>();
 
