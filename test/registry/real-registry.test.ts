@@ -9,7 +9,7 @@ import type { ImageFields } from '../../src/image-info.js';
 import type { ProbeOutcome } from '../../src/registry/index.js';
 import { startConnectProxy, type ConnectProxy } from '../fixtures/registry/connect-proxy.js';
 import type { ProbeCase } from '../fixtures/registry/probe-runner.js';
-import { runProbesInChild, type ChildRun } from '../fixtures/registry/run-probes.js';
+import { removeProbeRunner, runProbesInChild, type ChildRun } from '../fixtures/registry/run-probes.js';
 import { startRegistryWorld, type RegistryWorld, type WorldRegistry } from '../fixtures/registry/world.js';
 
 const PASSWORD = 'pw-SENTINEL-real-7c1d';
@@ -108,6 +108,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  removeProbeRunner();
   await bypassProxy?.stop();
   await world?.stop();
 });
