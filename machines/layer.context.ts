@@ -10,7 +10,7 @@ import type { ResourceState } from './resource.machine.js';
 /** A fetch waiting for a free slot: which resource, and the event that will start it. */
 export interface Queued {
   name: string;
-  event: 'fetch' | 'refetch' | 'retry';
+  event: 'fetch' | 'refetch' | 'retry' | 'reverify';
 }
 
 /** The status the layer last set through `status-set`, and whose it was. */
@@ -24,6 +24,10 @@ export interface LayerContext {
   names: string[];
   /** Those marked `auto-fetch`. */
   autoFetch: string[];
+  /** Those whose fetch also asks the registry (the `verify` option). */
+  verify: string[];
+  /** Those available but not confirmed by their registry (asked again in every hook while `verify` holds). */
+  unverified: string[];
   /** Each resource's state, as its actor last reported it. Keys are resource names: read with `stateOf`. */
   states: Record<string, ResourceState>;
   /** Fetches waiting for a slot, oldest first. */
@@ -65,6 +69,7 @@ export function stateOf(context: Pick<LayerContext, 'states'>, name: string): Re
 export function accepts(state: ResourceState, event: Queued['event']): boolean {
   if (event === 'fetch') return state !== 'fetching';
   if (event === 'refetch') return state === 'available' || state === 'failed';
+  if (event === 'reverify') return state === 'available';
   return state === 'failed';
 }
 
@@ -74,16 +79,21 @@ export function enqueue(context: LayerContext, name: string, event: Queued['even
   return busy ? context.queue : [...context.queue, { name, event }];
 }
 
-/** What a hook asks of the layer by itself: auto-fetch (first hook), refetch on upgrade-charm, retry failures. */
+/**
+ * What a hook asks of the layer by itself: auto-fetch (first hook), refetch on upgrade-charm, retry
+ * failures, and ask the registry again about images it could not confirm.
+ */
 export function plan(context: LayerContext): Queued[] {
   let queue = context.queue;
   const auto = new Set(context.autoFetch);
+  const reverify = new Set(context.unverified.filter((name) => context.verify.includes(name)));
   for (const name of context.names) {
     const state = stateOf(context, name);
     const withQueue = { ...context, queue };
     if (auto.has(name) && state === 'idle') queue = enqueue(withQueue, name, 'fetch');
     else if (context.hook === 'upgrade-charm' && state !== 'idle') queue = enqueue(withQueue, name, 'refetch');
     else if (state === 'failed') queue = enqueue(withQueue, name, 'retry');
+    else if (state === 'available' && reverify.has(name)) queue = enqueue(withQueue, name, 'reverify');
   }
   return queue;
 }
@@ -128,12 +138,13 @@ function differs(context: LayerContext, status: Status): boolean {
 
 /**
  * The status to set before fetching starts: `maintenance` naming what will be fetched, unless only
- * failed resources are retried (they stay under the blocked status until they succeed). Null when
- * nothing would change.
+ * failed resources are retried (they stay under the blocked status until they succeed) or images
+ * are asked about again (quietly). Null when nothing would change.
  */
 export function announcement(context: LayerContext): Status | null {
   if (!context.setStatus) return null;
-  const names = [...context.inFlight, ...context.queue.map((q) => q.name)].filter((n) => stateOf(context, n) !== 'failed');
+  const queued = context.queue.filter((q) => q.event !== 'reverify').map((q) => q.name);
+  const names = [...context.inFlight, ...queued].filter((n) => stateOf(context, n) !== 'failed');
   const status = desired(context, names);
   return status && differs(context, status) ? status : null;
 }

@@ -27,6 +27,10 @@ export const layerMachine = layerSetup.createMachine({
         actions: [
           { type: 'notifyTransition', params: ({ context, event }) => transitionOf(context, event) },
           { type: 'logFailure', params: ({ event }) => (event.state === 'failed' && event.failure ? { name: event.name, ...event.failure } : null) },
+          {
+            type: 'warnUnverified',
+            params: ({ event }) => (event.state === 'available' && event.unverified !== null ? { name: event.name, reason: event.unverified } : null),
+          },
           'childEntered',
         ],
       },

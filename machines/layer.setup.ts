@@ -90,6 +90,8 @@ export const layerSetup = setup({
     notifyTransition: (_, _transition: ResourceTransition | null) => undefined,
     /** Logs a failed fetch at ERROR (provided by src/: juju-log). */
     logFailure: (_, _failure: { name: string; kind: string; reason: string } | null) => undefined,
+    /** Says the registry could not confirm an image, which stays available and is asked again later (provided by src/). */
+    warnUnverified: (_, _unverified: { name: string; reason: string } | null) => undefined,
     /** Says something went wrong but the hook goes on (provided by src/). */
     warn: (_, _message: string) => undefined,
     /** Says a hook tool failed and the hook goes on without it (provided by src/: stderr). */
@@ -114,14 +116,17 @@ export const layerSetup = setup({
         inFlight: [...context.inFlight, ...start.map((s) => s.name)],
         fetched: [...context.fetched, ...start.map((s) => s.name)],
       });
-      for (const { name, event } of start) act.sendTo(name, { type: event });
+      for (const { name, event } of start)
+        act.sendTo(name, event === 'reverify' ? { type: event } : { type: event, verify: context.verify.includes(name) });
     }),
     childEntered: assign(({ context, event }) => {
       if (event.type !== 'resource.entered') return {};
       const others = context.inFlight.filter((n) => n !== event.name);
+      const unverified = context.unverified.filter((n) => n !== event.name);
       return {
         states: { ...context.states, [event.name]: event.state },
         inFlight: event.state === 'fetching' ? [...others, event.name] : others,
+        unverified: event.state === 'available' && event.unverified !== null ? [...unverified, event.name] : unverified,
         dirty: true,
       };
     }),

@@ -175,6 +175,8 @@ export const resourceMachine = setup({
   },
   guards: {
     mustVerify: ({ context }) => context.verify === true,
+    registryFound: ({ event }) => (event as { output?: VerifyOutput }).output?.result === 'found',
+    registryRefused: ({ event }) => (event as { output?: VerifyOutput }).output?.result === 'failed',
     isUnverified: ({ context }) => typeof context.unverified === 'string',
   },
 }).createMachine({
@@ -214,12 +216,12 @@ export const resourceMachine = setup({
             input: ({ context }) => ({ name: context.name, image: context.pending!.image }),
             onDone: [
               {
-                guard: ({ event }) => event.output.result === 'found',
+                guard: 'registryFound',
                 target: '#resource.available',
                 actions: { type: 'storeImage', params: ({ event }) => ({ registryDigest: (event.output as { digest: string }).digest, unverified: null }) },
               },
               {
-                guard: ({ event }) => event.output.result === 'failed',
+                guard: 'registryRefused',
                 target: '#resource.failed',
                 actions: { type: 'storeFailure', params: ({ event }) => toFailure(event.output) },
               },

@@ -23,6 +23,10 @@ export const MACHINES: Readonly<Record<MachineName, AnyStateMachine>> = { resour
 function label(eventType: string, guard: string | undefined): string {
   const done = /^xstate\.(done|error)\.actor\.(.+)$/.exec(eventType);
   let text = eventType;
+  if (done?.[2] === 'verify') {
+    // The registry's answer: the guard says which (found, refused, or no clear answer).
+    return done[1] === 'error' ? 'unverified' : guard === 'registryFound' ? 'verified' : guard === 'registryRefused' ? 'verify-failed' : 'unverified';
+  }
   if (done?.[2] === 'fetch') text = done[1] === 'done' ? 'fetched' : 'fetch-failed';
   else if (done) text = `${done[2]} ${done[1] === 'done' ? 'done' : 'failed'}`;
   else if (eventType.startsWith('xstate.after.')) text = 'timed-out';
@@ -139,7 +143,8 @@ function mermaid(initial: string, edges: readonly Edge[], states: readonly State
 function dot(name: string, initial: string, edges: readonly Edge[], states: readonly StateInfo[], anyState: boolean): string {
   // Graphviz cannot point at a cluster: an edge to a compound state goes to its initial child.
   const entry = (path: string): string => states.find((s) => s.path === path)?.initial ?? path;
-  const lines = [`digraph ${name} {`, '  rankdir=LR;', '  start [shape=point];', `  start -> ${quoted(entry(initial))};`];
+  const compound = states.some((s) => s.initial !== null);
+  const lines = [`digraph ${name} {`, '  rankdir=LR;', ...(compound ? ['  compound=true;'] : []), '  start [shape=point];', `  start -> ${quoted(entry(initial))};`];
   if (anyState) lines.push('  "*" [shape=plaintext, label="any state"];');
   for (const s of states.filter((x) => x.initial !== null)) {
     lines.push(`  subgraph ${quoted(`cluster_${s.path}`)} {`, `    label=${quoted(s.path)};`);
@@ -147,6 +152,10 @@ function dot(name: string, initial: string, edges: readonly Edge[], states: read
     lines.push('  }');
   }
   for (const s of states.filter((x) => x.final)) lines.push(`  ${quoted(s.path)} [peripheries=2];`);
-  for (const e of edges) lines.push(`  ${quoted(e.from)} -> ${quoted(entry(e.to))} [label=${quoted(e.label)}];`);
+  for (const e of edges) {
+    // An edge from a compound state (any of its states) leaves its cluster.
+    const tail = entry(e.from) === e.from ? '' : `ltail=${quoted(`cluster_${e.from}`)}, `;
+    lines.push(`  ${quoted(entry(e.from))} -> ${quoted(entry(e.to))} [${tail}label=${quoted(e.label)}];`);
+  }
   return [...lines, '}'].join('\n');
 }

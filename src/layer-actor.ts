@@ -6,7 +6,14 @@
 import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import { layerMachine, type LayerContext, type ResourceTransition, type SaveInput } from '../machines/layer.machine.js';
 import { initialContext } from '../machines/resource.context.js';
-import { DEFAULT_FETCH_TIMEOUT_MS, resourceMachine, type FetchInput, type FetchOutput } from '../machines/resource.machine.js';
+import {
+  DEFAULT_FETCH_TIMEOUT_MS,
+  resourceMachine,
+  type FetchInput,
+  type FetchOutput,
+  type VerifyInput,
+  type VerifyOutput,
+} from '../machines/resource.machine.js';
 import { DEFAULT_RETRY, createFetchImage, type RetryPolicy } from './fetch-image.js';
 import type { HookTools, UnitStatus } from './hook-tools.js';
 import type { PersistedResource } from './layer-state.js';
@@ -25,11 +32,14 @@ export interface LayerEffects {
   retry?: Partial<RetryPolicy> | undefined;
   /** The fetch time limit in ms. */
   fetchTimeoutMs?: number | undefined;
+  /** How the registry is asked (proxies from `env`); used only for resources that verify. */
+  registry: { env: Record<string, string | undefined>; timeoutMs?: number | undefined; fetch?: typeof globalThis.fetch | undefined };
   /** Called with every error a hook tool throws, before the machine sees it (the facade keeps fatal ones). */
   onToolError: (error: unknown) => void;
   notifyTransition: (transition: ResourceTransition) => void;
   logFailure: (failure: { name: string; kind: string; reason: string }) => void;
   warn: (message: string) => void;
+  warnUnverified: (unverified: { name: string; reason: string }) => void;
   toolFailed: (failure: { tool: string; message: string }) => void;
   saveState: (input: SaveInput, actor: LayerActor) => Promise<boolean>;
   inspect?: ((event: InspectionEvent) => void) | undefined;
@@ -49,8 +59,19 @@ async function watched<T>(onError: (error: unknown) => void, work: () => Promise
 function providedMachine(effects: LayerEffects, actor: () => LayerActor) {
   const { tools, onToolError } = effects;
   const fetchImage = createFetchImage(tools, { ...DEFAULT_RETRY, ...effects.retry });
+  const { registry } = effects;
+  const verifyImage = fromPromise<VerifyOutput, VerifyInput>(async ({ input, signal }) => {
+    // Loaded on the first verification: a hook that does not verify never loads the probe or undici.
+    const { probeImage } = await import('./registry/index.js');
+    return probeImage(input.image, {
+      signal,
+      env: registry.env,
+      ...(registry.timeoutMs === undefined ? {} : { timeoutMs: registry.timeoutMs }),
+      ...(registry.fetch === undefined ? {} : { fetch: registry.fetch }),
+    });
+  });
   const resource = resourceMachine.provide({
-    actors: { fetchImage: fromPromise<FetchOutput, FetchInput>((args) => watched(onToolError, () => fetchImage(args))) },
+    actors: { fetchImage: fromPromise<FetchOutput, FetchInput>((args) => watched(onToolError, () => fetchImage(args))), verifyImage },
     delays: { fetchTimeout: effects.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS },
   });
   return layerMachine.provide({
@@ -66,6 +87,7 @@ function providedMachine(effects: LayerEffects, actor: () => LayerActor) {
       notifyTransition: (_, transition) => transition && effects.notifyTransition(transition),
       logFailure: (_, failure) => failure && effects.logFailure(failure),
       warn: (_, message) => effects.warn(message),
+      warnUnverified: (_, unverified) => unverified && effects.warnUnverified(unverified),
       toolFailed: (_, failure) => effects.toolFailed(failure),
     },
   });

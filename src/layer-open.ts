@@ -32,6 +32,13 @@ export interface LayerOptions {
   stateFile?: string;
   /** How long to wait for another process holding the state lock, in ms (default 120 s). */
   lockTimeoutMs?: number;
+  /**
+   * Ask each image's registry, after reading the resource, whether the image can be pulled with the
+   * resource's credentials (default: `verify` in layer.yaml's options or per resource in metadata.yaml, else false).
+   */
+  verify?: boolean;
+  /** How the registry is asked: its own time limit in ms (default 10 s), and `fetch` to replace the network (tests). */
+  registry?: { timeoutMs?: number; fetch?: typeof globalThis.fetch };
   /** How many transitions to keep per resource in the history (default 20). */
   historyLimit?: number;
   /** An XState inspector (e.g. `createSkyInspector().inspect`); receives every actor's events, redacted. */
@@ -52,6 +59,8 @@ export function initialLayerContext(init: {
   state: LayerState;
   concurrency: number;
   setStatus: boolean;
+  /** Verify every resource (else those marked `verify` in metadata.yaml). */
+  verify: boolean;
   clean: boolean;
   recovered: boolean;
 }): LayerContext {
@@ -61,6 +70,8 @@ export function initialLayerContext(init: {
     hook: init.hook,
     names: resources.map((r) => r.name),
     autoFetch: resources.filter((r) => r.autoFetch).map((r) => r.name),
+    verify: resources.filter((r) => init.verify || r.verify === true).map((r) => r.name),
+    unverified: resources.filter(({ name }) => typeof saved.get(name)?.context.unverified === 'string').map((r) => r.name),
     states: Object.fromEntries(resources.map(({ name }) => [name, saved.get(name)?.value ?? 'idle'])),
     queue: [],
     inFlight: [],
@@ -101,6 +112,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
       state,
       concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
       setStatus: options.setStatus ?? charm.setStatus ?? true,
+      verify: options.verify ?? charm.verify ?? false,
       clean: clean && charm.cache === cachedCharm && !stale,
       recovered: lock.recovered,
     });

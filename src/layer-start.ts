@@ -53,10 +53,12 @@ export function startLayer(input: StartInput): Started {
     tools: input.tools,
     retry: options.retry,
     fetchTimeoutMs: options.fetchTimeoutMs,
+    registry: { env: options.env ?? process.env, timeoutMs: options.registry?.timeoutMs, fetch: options.registry?.fetch },
     onToolError: (error) => io.noteError(error),
     notifyTransition: (t) => log.record(toTransition(t, (options.now?.() ?? new Date()).toISOString(), hook)),
     logFailure: ({ name, kind, reason }) => io.log(`resource "${name}" unavailable (${kind}): ${reason}`, 'ERROR'),
     warn: (message) => io.warn(message),
+    warnUnverified: ({ name, reason }) => io.warn(`resource "${name}": the registry could not confirm the image (${reason}); it stays available and is asked again in the next hook`),
     toolFailed: ({ tool, message }) => io.toolFailed(tool, message),
     saveState: (save, self) =>
       saveLayerState(save, {

@@ -33,6 +33,8 @@ export interface HistoryEntry {
   changed?: boolean;
   /** Fetches started so far. */
   attempts?: number;
+  /** The registry's manifest digest (when `to` is `available` and the registry was asked). */
+  registryDigest?: string;
 }
 
 /** Everything that lasts from one hook to the next. */

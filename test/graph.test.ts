@@ -22,10 +22,18 @@ describe('machineDiagram', () => {
     expect(machineDiagram('mermaid').split('\n')).toEqual([
       'stateDiagram-v2',
       '  [*] --> idle',
+      '  state fetching {',
+      '    [*] --> fetching_reading',
+      '    fetching_reading --> fetching_verifying: fetched [mustVerify]',
+      '  }',
       '  idle --> fetching: fetch',
-      '  fetching --> available: fetched',
-      '  fetching --> failed: fetch-failed / timed-out',
+      '  fetching --> failed: timed-out',
+      '  fetching_reading --> available: fetched',
+      '  fetching_reading --> failed: fetch-failed',
+      '  fetching_verifying --> available: verified / unverified',
+      '  fetching_verifying --> failed: verify-failed',
       '  available --> fetching: fetch / refetch',
+      '  available --> fetching_verifying: reverify [isUnverified]',
       '  failed --> fetching: fetch / refetch / retry',
     ]);
   });
@@ -36,8 +44,10 @@ describe('machineDiagram', () => {
     expect(lines[0]).toBe('digraph resource {');
     expect(lines.at(-1)).toBe('}');
     expect(lines).toContain('  start -> "idle";');
-    expect(lines).toContain('  "fetching" -> "failed" [label="fetch-failed / timed-out"];');
-    expect(lines).toContain('  "failed" -> "fetching" [label="fetch / refetch / retry"];');
+    expect(lines).toContain('  "fetching.reading" -> "failed" [ltail="cluster_fetching", label="timed-out"];');
+    expect(lines).toContain('  "fetching.reading" -> "failed" [label="fetch-failed"];');
+    expect(lines).toContain('  "failed" -> "fetching.reading" [label="fetch / refetch / retry"];');
+    expect(lines).toContain('  subgraph "cluster_fetching" {');
     expect(dot.split('{').length).toBe(dot.split('}').length);
   });
 
@@ -45,7 +55,7 @@ describe('machineDiagram', () => {
     const mermaid = machineDiagram();
     for (const state of STATES) expect(mermaid).toMatch(new RegExp(`\\b${state}\\b`));
     const drawn = mergedEdges().flatMap((e) => e.label.split(' / ').map((l) => `${e.from}>${e.to}:${l}`));
-    expect(drawn.sort()).toEqual(machineEdges().map((e) => `${e.from}>${e.to}:${e.label}`).sort());
+    expect(drawn.sort()).toEqual([...new Set(machineEdges().map((e) => `${e.from}>${e.to}:${e.label}`))].sort());
   });
 });
 

@@ -20,6 +20,8 @@ function context(over: Partial<LayerContext> & { states?: Record<string, Resourc
     hook: 'install',
     names: NAMES,
     autoFetch: NAMES,
+    verify: [],
+    unverified: [],
     states: { a: 'idle', b: 'idle' },
     queue: [],
     inFlight: [],

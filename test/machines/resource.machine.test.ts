@@ -8,6 +8,7 @@ import {
   type FetchOutput,
   type ResourceContext,
 } from '../../machines/resource.machine.js';
+import { lifecycleState } from '../../machines/resource.events.js';
 
 const imageA = { registryPath: 'registry.example/app@sha256:' + 'a'.repeat(64), username: 'u', password: 'p' };
 const imageB = { registryPath: 'registry.example/app@sha256:' + 'b'.repeat(64), username: 'u', password: 'p' };
@@ -17,10 +18,11 @@ const error = (kind: string, reason: string) =>
   ({ type: 'xstate.error.actor.fetch', error: { kind, reason } }) as never;
 const timeout = { type: 'xstate.after.fetchTimeout.resource.fetching' } as never;
 
+/** The snapshot after these events, with its state value reduced to the lifecycle state (`fetching`, not `{ fetching: 'reading' }`). */
 function step(events: unknown[]) {
   let [snapshot] = initialTransition(resourceMachine, { name: 'web' });
   for (const event of events) [snapshot] = transition(resourceMachine, snapshot, event as never);
-  return snapshot;
+  return Object.assign(Object.create(snapshot) as typeof snapshot, { value: lifecycleState(snapshot.value as never), raw: snapshot });
 }
 
 describe('resource machine: pure transitions', () => {
@@ -101,6 +103,49 @@ describe('resource machine: pure transitions', () => {
     const s = step([{ type: 'fetch' }, { type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context.attempts).toBe(1);
+  });
+});
+
+describe('resource machine: asking the registry (verify)', () => {
+  const verified = (output: unknown) => ({ type: 'xstate.done.actor.verify', output }) as never;
+
+  it('a fetch with verify reads the file, then asks the registry before it is available', () => {
+    const s = step([{ type: 'fetch', verify: true }, done(imageA, 'd1')]);
+    expect(s.raw.value).toEqual({ fetching: 'verifying' });
+    expect(s.context.pending).toEqual({ image: imageA, digest: 'd1' });
+    expect(s.context.image).toBeNull();
+  });
+
+  it('found: available with the registry digest; a clear refusal: failed with its kind', () => {
+    const found = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'found', digest: 'sha256:r' })]);
+    expect(found.value).toBe('available');
+    expect(found.context).toMatchObject({ image: imageA, digest: 'd1', registryDigest: 'sha256:r', unverified: null, pending: null });
+    const refused = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'failed', kind: 'auth-failed', reason: 'registry rejected credentials for r.example/app' })]);
+    expect(refused.value).toBe('failed');
+    expect(refused.context).toMatchObject({ image: null, pending: null, failure: { kind: 'auth-failed', reason: 'registry rejected credentials for r.example/app' } });
+  });
+
+  it('no clear answer: available but unverified, and asked again on reverify with the same image', () => {
+    const unsure = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'registry unreachable' })]);
+    expect(unsure.value).toBe('available');
+    expect(unsure.context).toMatchObject({ image: imageA, unverified: 'registry unreachable' });
+    const again = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'x' }), { type: 'reverify' }]);
+    expect(again.raw.value).toEqual({ fetching: 'verifying' });
+    expect(again.context.pending).toEqual({ image: imageA, digest: 'd1' });
+    const confirmed = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'x' }), { type: 'reverify' }, verified({ result: 'found', digest: 'sha256:r' })]);
+    expect(confirmed.context).toMatchObject({ image: imageA, digest: 'd1', changed: false, unverified: null, registryDigest: 'sha256:r' });
+  });
+
+  it('reverify does nothing to an image the registry confirmed, or one never verified', () => {
+    expect(step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'found', digest: 'r' }), { type: 'reverify' }]).value).toBe('available');
+    expect(step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'reverify' }]).value).toBe('available');
+  });
+
+  it('the time limit covers the registry too', () => {
+    const s = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), timeout]);
+    expect(s.value).toBe('failed');
+    expect(s.context.failure?.kind).toBe('timeout');
+    expect(s.context.pending).toBeNull();
   });
 });
 
@@ -215,6 +260,11 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
     error('missing', 'not attached'),
     error('invalid', 'bad registrypath'),
     timeout,
+    { type: 'fetch', verify: true },
+    { type: 'reverify' },
+    { type: 'xstate.done.actor.verify', output: { result: 'found', digest: 'sha256:r' } },
+    { type: 'xstate.done.actor.verify', output: { result: 'failed', kind: 'tag-not-found', reason: 'no tag' } },
+    { type: 'xstate.done.actor.verify', output: { result: 'unverified', reason: 'unreachable' } },
   ] as never[];
 
   function checkInvariants(value: string, c: ResourceContext) {
@@ -223,9 +273,12 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
       expect(c.image).toBeNull();
       expect(c.failure?.reason).toEqual(expect.any(String));
     }
-    if (c.changed) expect(value).toBe('available');
+    // changed lasts until the next fetch of content starts: asking the registry again keeps it.
+    if (c.changed) expect(value === 'available' || (value === 'fetching' && c.pending !== null)).toBe(true);
     if (!c.requested) expect(value).toBe('idle');
     if (value === 'available') expect(c.digest).not.toBeNull();
+    if (value !== 'fetching') expect(c.pending ?? null).toBeNull();
+    if (c.unverified) expect(value === 'available' || value === 'fetching').toBe(true);
     expect(JSON.parse(JSON.stringify(c))).toEqual(c);
   }
 
@@ -239,8 +292,9 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
     const values = new Set<string>();
     for (const path of paths) {
       for (const { state } of path.steps) {
-        checkInvariants(state.value as string, state.context);
-        values.add(state.value as string);
+        const value = lifecycleState(state.value as never) as string;
+        checkInvariants(value, state.context);
+        values.add(value);
         reached++;
       }
     }
