@@ -23,12 +23,13 @@ const { createHarness } = await import(pathToFileURL(join(root, 'dist/src/testin
 const { readReportModel } = await import(pathToFileURL(join(root, 'dist/src/report/read-model.js')).href);
 const { renderReportHtml } = await import(pathToFileURL(join(root, 'dist/src/report/render-html.js')).href);
 
-// A charm's first day: web and db auto-fetched at install, db not uploaded yet; db uploaded
-// and fetched by the periodic update-status; a new web image in the afternoon (upgrade-charm).
+// A charm's first day: db and web auto-fetched at install, db not uploaded yet (failed, retried
+// by update-status); db uploaded and fetched by the next update-status; a new web image in the
+// afternoon (upgrade-charm). The picture shows the timeline and the first resource, db.
 const h = createHarness({
   resources: {
-    web: { type: 'oci-image', 'auto-fetch': true },
     db: { type: 'oci-image', 'auto-fetch': true },
+    web: { type: 'oci-image', 'auto-fetch': true },
     metrics: { type: 'oci-image' },
   },
   images: { web: { registryPath: 'registry.example.com/shop/web:1.4', username: 'deploy-bot', password: 'not-shown' } },
@@ -59,7 +60,8 @@ try {
     executablePath: chromium,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${join(work, 'profile')}`],
+      '--disable-component-update', '--disable-sync', '--disable-extensions', '--disable-dev-shm-usage',
+      `--user-data-dir=${join(work, 'profile')}`],
   });
   try {
     const tab = await browser.newPage();

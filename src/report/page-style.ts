@@ -49,7 +49,6 @@ table.timeline{width:100%}
 .seg .mark{flex:none}.seg .name{overflow:hidden;text-overflow:ellipsis;min-width:0}
 .seg.began{flex:none;padding:3px 6px}
 .seg.step{box-shadow:inset 0 -3px 0 rgba(0,0,0,.28)}
-.seg.failure{outline:2px dashed #7f1d1d;outline-offset:-2px}
 .seg.s-unrecorded{background:repeating-linear-gradient(45deg,#f1f3f4 0 6px,#dadce0 6px 12px);color:var(--muted)}
 td.steady .seg{opacity:.78}
 .legend{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:10px 0 0}
