@@ -49,15 +49,23 @@ function loadWebSocket(): typeof WebSocket {
 
 const message = (error: unknown) => (error instanceof Error ? error.message || error.name : String(error));
 
-/** A message about `url` with the URL as given, and its password, replaced by the URL without credentials. */
+/** A message about `url` with the URL's credentials hidden (the URL as given, and its password alone). */
 function withoutCredentials(text: string, url: string): string {
-  let out = text.split(url).join(urlForMessages(url));
+  let parsed: URL;
   try {
-    const { password } = new URL(url);
-    for (const secret of [password, decodeURIComponent(password)]) if (secret.length > 0) out = out.split(secret).join('***');
+    parsed = new URL(url);
   } catch {
-    // not a URL: nothing more to hide than the text as given
+    return url === '' ? text : text.split(url).join('(an invalid URL)');
   }
+  if (parsed.username === '' && parsed.password === '') return text;
+  let out = text.split(url).join(urlForMessages(url));
+  let decoded = parsed.password;
+  try {
+    decoded = decodeURIComponent(parsed.password);
+  } catch {
+    // not percent-encoded: the password as it is
+  }
+  for (const secret of [parsed.password, decoded]) if (secret !== '') out = out.split(secret).join('***');
   return out;
 }
 

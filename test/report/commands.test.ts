@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerResourceError, UnknownResourceError } from '../../src/errors/index.js';
 import { DEFAULT_REPORT_FILE, replayCommand, reportCommand } from '../../src/report/commands.js';
-import type { Harness } from '../../src/testing/index.js';
+import { createHarness, type Harness } from '../../src/testing/index.js';
 import { liveCharm, SENTINEL } from './fixtures/life.js';
 
 let h: Harness;
@@ -44,6 +44,18 @@ describe('reportCommand', () => {
     const o = io();
     expect(await reportCommand({ ...o.io, charmDir: h.charmDir, out: '-', cwd: dir, now: () => new Date('2024-05-02T00:00:00Z') })).toBe(0);
     expect(o.printed.join('')).toMatch(/^<!DOCTYPE html>[\s\S]*2024-05-02 00:00:00 UTC[\s\S]*<\/html>\n$/);
+  });
+
+  it('writes a page for a charm that has not run a hook yet', async () => {
+    const fresh = createHarness({ resources: { web: { type: 'oci-image' } } });
+    try {
+      const o = io();
+      expect(await reportCommand({ ...o.io, charmDir: fresh.charmDir, out: '-' })).toBe(0);
+      expect(o.printed.join('')).toContain('No transition has been recorded yet');
+      expect(o.printed.join('')).toContain('The layer has not set a status yet.');
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   it('says which file it cannot write, and leaves nothing behind', async () => {

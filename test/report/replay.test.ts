@@ -8,7 +8,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { resourceMachine } from '../../machines/resource.machine.js';
 import { encodeDefinition, INSPECT_VERSION } from '../../src/report/inspect-wire.js';
+import { readLayerSnapshot } from '../../src/layer-snapshot.js';
 import { replayCommand } from '../../src/report/commands.js';
+import { buildReplay } from '../../src/report/replay-events.js';
+import { resourceReplayActors } from '../../src/report/replay-resource.js';
+import { sendReplay } from '../../src/report/replay-send.js';
 import type { Harness } from '../../src/testing/index.js';
 import { HOOKS, liveCharm, SENTINEL } from './fixtures/life.js';
 
@@ -161,6 +165,25 @@ describe('replay into a WebSocket inspector', () => {
     expect((await replay('server')).raw).not.toContain(SENTINEL);
   });
 
+  it('stops and says so when the inspector goes away in the middle', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.on('listening', () => resolve()));
+    server.on('connection', (socket) => socket.once('message', () => socket.terminate()));
+    const events = buildReplay(resourceReplayActors((await readLayerSnapshot({ charmDir: h.charmDir })).state, (await readLayerSnapshot({ charmDir: h.charmDir })).resources).actors);
+    const warnings: string[] = [];
+    try {
+      const result = await sendReplay(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, events, {
+        onWarning: (m) => warnings.push(m),
+        intervalMs: 5,
+      });
+      expect(result.connected).toBe(true);
+      expect(result.sent).toBeLessThan(events.length);
+      expect(warnings).toEqual([expect.stringMatching(/^the inspector at ws:\/\/127\.0\.0\.1:\d+\/ went away \(.+\) after \d+ of \d+ events$/)]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('says clearly that no inspector listens, without the URL credentials, and exits 1', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
@@ -172,5 +195,9 @@ describe('replay into a WebSocket inspector', () => {
     expect(err).toContain(`no inspector at ws://127.0.0.1:${port}/`);
     expect(err).toContain('nothing replayed');
     expect(err).not.toContain(SENTINEL);
+    const invalid = await replay(`ws://bot:${SENTINEL}@[not-a-host/`);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('no inspector at (an invalid URL)');
+    expect(invalid.err).not.toContain(SENTINEL);
   });
 });
