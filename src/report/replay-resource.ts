@@ -10,7 +10,7 @@ import { redactImageFields } from '../image-info.js';
 import type { LayerState } from '../layer-state.js';
 import type { ResourceView } from '../resource-view.js';
 import { readSteps, type Step } from './history.js';
-import { groupHookRuns } from './hook-runs.js';
+import { groupHookRuns, type HookRun } from './hook-runs.js';
 import type { WireEventObject, WireSnapshot } from './inspect-wire.js';
 import { createScrubber, scrubDeep, secretValues } from './scrub.js';
 import type { RecordedActor, RecordedActorStep } from './replay-events.js';
@@ -75,6 +75,12 @@ export interface ResourceReplayOptions {
   names?: readonly string[];
   /** When to register a resource that has no recorded step (default: the replay's first step, else now). */
   now?: () => Date;
+  /**
+   * The source actor of a hook run (default: `base`, an actor without a machine named after the
+   * hook). Return another actor under the same key (e.g. a layer actor with its machine's
+   * definition and recorded steps) and the resource events name it as their origin.
+   */
+  hookActor?: (run: HookRun, base: RecordedActor) => RecordedActor;
 }
 
 /**
@@ -99,13 +105,18 @@ export function resourceReplayActors(
   for (const v of chosen) for (const run of runOf.get(v.name)!) used.add(run);
   const hookActors: RecordedActor[] = runs
     .filter((r) => used.has(r.index))
-    .map((r) => ({
-      key: `hook:${r.index}`,
-      name: `${scrub(r.hook ?? 'outside a hook')} ${new Date(r.start).toISOString()}`,
-      createdAt: r.start,
-      initial: { status: 'active' },
-      steps: [],
-    }));
+    .map((r) => {
+      const base: RecordedActor = {
+        key: `hook:${r.index}`,
+        name: `${scrub(r.hook ?? 'outside a hook')} ${new Date(r.start).toISOString()}`,
+        createdAt: r.start,
+        initial: { status: 'active' },
+        steps: [],
+      };
+      const actor = options.hookActor?.(r, base) ?? base;
+      if (actor.key !== base.key) throw new Error(`hookActor must keep the key "${base.key}"`);
+      return actor;
+    });
   const earliest = Math.min(...[...used].map((i) => runs[i]!.start));
   const fallback = Number.isFinite(earliest) ? earliest : (options.now?.() ?? new Date()).getTime();
 

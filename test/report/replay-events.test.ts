@@ -126,6 +126,27 @@ describe('buildReplay of any machine kind', () => {
     expect(JSON.stringify(events)).not.toContain(SENTINEL);
   });
 
+  it('lets a hook run be replayed as another machine kind (the layer), the resource events naming it as origin', () => {
+    const layer = createMachine({ id: 'layer', initial: 'planning', states: { planning: { on: { SETTLED: 'done' } }, done: {} } });
+    const { state, views } = hostileState();
+    const { actors } = resourceReplayActors(state, views, {
+      names: ['web'],
+      hookActor: (run, base) => ({
+        ...base,
+        name: `layer ${run.hook}`,
+        definition: layer.config,
+        initial: { status: 'active', value: 'planning' },
+        steps: [{ at: run.end, event: { type: 'SETTLED' }, snapshot: { status: 'done', value: 'done' } }],
+      }),
+    });
+    const events = buildReplay(actors, { sessionPrefix: 'q' });
+    const layers = events.filter((e) => e.type === '@xstate.actor' && e.name.startsWith('layer '));
+    expect(layers.map((e) => e.type === '@xstate.actor' && e.definition)).toEqual([encodeDefinition(layer.config), encodeDefinition(layer.config)]);
+    const origins = events.filter((e) => e.type === '@xstate.event' && e.sessionId === 'q:resource:0' && e.event.type !== 'xstate.init');
+    expect(new Set(origins.map((e) => e.type === '@xstate.event' && e.sourceId))).toEqual(new Set(layers.map((e) => e.sessionId)));
+    expect(() => resourceReplayActors(state, views, { hookActor: (_r, base) => ({ ...base, key: 'other' }) })).toThrow('must keep the key');
+  });
+
   it('refuses two actors with one key', () => {
     const a: RecordedActor = { key: 'k', name: 'a', createdAt: 0, initial: { status: 'active' }, steps: [] };
     expect(() => buildReplay([a, { ...a }])).toThrow('share a key');
