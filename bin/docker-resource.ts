@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `docker-resource` executable: runs the CLI and exits with its code. */
+/** The `docker-resource` executable: runs the CLI and exits with its code as soon as its work is done. */
 import { main } from '../src/cli.js';
 
 const code = await main(process.argv.slice(2), {
@@ -8,3 +8,6 @@ const code = await main(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
 });
 process.exitCode = code;
+// Exit once the output is flushed, whatever else would keep Node alive (a timer, a stray handle):
+// a hook must end when its work is done.
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
