@@ -2,6 +2,7 @@
 import { load } from 'js-yaml';
 import type { CharmResource } from './charm.js';
 import { CharmConfigError } from './errors/index.js';
+import { isResourceName } from './resource-name.js';
 
 const IMAGE_TYPES = new Set(['oci-image', 'docker']);
 
@@ -32,7 +33,7 @@ export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResour
     const type = spec['type'];
     if (typeof type !== 'string') throw new CharmConfigError(file, `resource "${name}" has no "type"`);
     if (!IMAGE_TYPES.has(type)) continue;
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name))
+    if (!isResourceName(name))
       throw new CharmConfigError(file, `resource name "${name}" has characters a flag name cannot hold`);
     const autoFetch = spec['auto-fetch'] ?? false;
     if (typeof autoFetch !== 'boolean')

@@ -38,7 +38,11 @@ const PORT = /^[0-9]+$/;
 const DIGEST_ALGORITHM = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*$/;
 const DIGEST_HEX = /^[0-9a-fA-F]{32,}$/;
 /** Hex lengths of the algorithms registries actually use; they also require lowercase hex. */
-const KNOWN_DIGEST_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+const KNOWN_DIGEST_LENGTHS: ReadonlyMap<string, number> = new Map([
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
 
 /** Parses an image reference per github.com/distribution/reference; throws {@link ImageReferenceError}. */
 export function parseImageReference(ref: string): ImageReference {
@@ -110,7 +114,7 @@ function checkDigest(digest: string): void {
       'digest algorithm must start with a letter and hold only letters, digits and "+.-_" separators',
     );
   }
-  const expected = KNOWN_DIGEST_LENGTHS[algorithm];
+  const expected = KNOWN_DIGEST_LENGTHS.get(algorithm);
   if (expected !== undefined) {
     if (!/^[0-9a-f]*$/.test(hex)) {
       throw new ImageReferenceError(`${algorithm} digest must be lowercase hexadecimal (0-9, a-f)`);

@@ -14,6 +14,7 @@ import { acquireLock } from './lock.js';
 import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
+import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
 import { statePaths, writeStateFile } from './state-file.js';
 import { combineStatuses, layerStatus, sameStatus, type Status } from './status.js';
@@ -142,7 +143,7 @@ export class DockerResourceLayer {
     this.#initial = { autoFetched: init.state.autoFetched, status: init.state.status };
     this.#release = init.release;
     for (const { name, autoFetch } of init.resources) {
-      const persisted = init.state.resources[name] ?? null;
+      const persisted = own(init.state.resources, name) ?? null;
       this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
     }
     for (const warning of init.warnings) this.#warn(warning);
@@ -193,7 +194,7 @@ export class DockerResourceLayer {
   /** The recorded transitions of a resource across hooks, oldest first. */
   history(name: string): HistoryEntry[] {
     this.#slot(name);
-    return [...(this.#state.history[name] ?? [])];
+    return [...(own(this.#state.history, name) ?? [])];
   }
 
   /** Requests a fetch of a resource; it stays requested from then on. Await {@link settled} for the outcome. */
@@ -453,7 +454,7 @@ export class DockerResourceLayer {
 
   #record(t: Transition): void {
     const limit = this.#options.historyLimit ?? 20;
-    const list = (this.#state.history[t.resource] ??= []);
+    const list = own(this.#state.history, t.resource) ?? (this.#state.history[t.resource] = []);
     const entry: HistoryEntry = { at: t.at, hook: t.hook, from: t.from, to: t.to, event: t.event.type };
     if (t.event.reason) entry.reason = t.event.reason;
     list.push(entry);
@@ -517,7 +518,10 @@ export class DockerResourceLayer {
       if (persisted && (persisted.value !== 'idle' || slot.actor)) resources[slot.name] = persisted;
     }
     const history: LayerState['history'] = {};
-    for (const name of this.#slots.keys()) if (this.#state.history[name]) history[name] = this.#state.history[name]!;
+    for (const name of this.#slots.keys()) {
+      const list = own(this.#state.history, name);
+      if (list) history[name] = list;
+    }
     const next: LayerState = { ...this.#state, resources, history };
     try {
       await writeStateFile(this.#stateFile, next);
