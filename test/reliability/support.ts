@@ -1,6 +1,6 @@
 /** Shared helpers of the reliability suite: run the real CLI, make charms, record the figures for docs/RELIABILITY.md. */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,7 @@ export interface StartedCli {
   done: Promise<CliResult>;
   /** Sends SIGKILL to the CLI process only (its hook tools, if any, live on as orphans do). */
   kill(): void;
-  /** Kills whatever is left of its process group (orphaned hook tools): cleanup after a test. */
+  /** Kills whatever is left of its process group and its hook tools (each leads a group of its own): cleanup after a test. */
   reap(): void;
 }
 
@@ -93,8 +93,29 @@ export function startCli(args: readonly string[], run: CliRun): StartedCli {
       } catch {
         // the group is gone already
       }
+      reapTools(run.juju.dir);
     },
   };
+}
+
+/** Kills every process whose environment points at this fake Juju: hook tools (and their children) left behind. */
+export function reapTools(jujuDir: string): void {
+  const mark = `\0FAKE_JUJU_DIR=${jujuDir}\0`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = '\0' + readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!environ.includes(mark)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Runs the CLI to the end (reaping any tool it left behind) and returns what it did. */
