@@ -2,6 +2,7 @@
  * One hook cycle over N resource actors: restore, request, fetch with a bound,
  * settle, derive flags and status, set status, persist.
  */
+import { dirname } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import type { ResourceEvent, ResourceState } from '../machines/resource.machine.js';
 import { type CharmResource, charmDirFromEnv, hookNameFromEnv, readCharm } from './charm.js';
@@ -16,6 +17,7 @@ import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
 import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
+import { ensureStateDir } from './state-dir.js';
 import { statePaths, writeStateFile } from './state-file.js';
 import { combineStatuses, layerStatus, sameStatus, type Status } from './status.js';
 
@@ -563,6 +565,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;
   const tools = options.tools ?? createHookTools({ env });
+  await ensureStateDir(dirname(stateFile)); // owner-only, or refused with the reason
   const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
   try {
     const { state, clean, warnings } = await readState(stateFile);
