@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createHookTools } from '../src/hook-tools.js';
 import { openLayer, type Transition } from '../src/orchestrator.js';
 import { statePaths } from '../src/state-file.js';
+import { escapeControl as safe } from '../src/text.js';
 
 // ---- output ------------------------------------------------------------------------------------
 
@@ -31,15 +32,22 @@ const green = paint('32');
 const yellow = paint('33');
 const cyan = paint('36');
 
-const STATE_COLOUR: Record<string, (t: string) => string> = { idle: dim, fetching: yellow, available: green, failed: red };
-const WORKLOAD_COLOUR: Record<string, (t: string) => string> = {
-  active: green,
-  blocked: red,
-  maintenance: yellow,
-  waiting: cyan,
-  unknown: dim,
-};
-const state = (s: string) => (STATE_COLOUR[s] ?? String)(s);
+// Maps: the keys come from outside (the state, the unit status file). Every outside text is printed through
+// safe() (text.ts): control characters escaped, so none can forge a line or move the cursor.
+const STATE_COLOUR: ReadonlyMap<string, (t: string) => string> = new Map([
+  ['idle', dim],
+  ['fetching', yellow],
+  ['available', green],
+  ['failed', red],
+]);
+const WORKLOAD_COLOUR: ReadonlyMap<string, (t: string) => string> = new Map([
+  ['active', green],
+  ['blocked', red],
+  ['maintenance', yellow],
+  ['waiting', cyan],
+  ['unknown', dim],
+]);
+const state = (s: string) => (STATE_COLOUR.get(s) ?? String)(safe(s));
 
 /** A live "fetching" line on a terminal (redrawn in place); nothing when stdout is not a terminal. */
 class Progress {
@@ -171,7 +179,7 @@ function summariseCall(call: string[]): string {
   const [tool, ...args] = call;
   if (tool === 'status-set') return `status-set ${args[0]}`;
   if (tool === 'juju-log') return `juju-log ${args[1] ?? ''}`.trim();
-  return [tool, ...args].join(' ');
+  return safe([tool, ...args].join(' '));
 }
 
 async function hook(name: string, note: string, after?: (info: Record<string, unknown>) => void): Promise<void> {
@@ -188,7 +196,7 @@ async function hook(name: string, note: string, after?: (info: Record<string, un
     hookName: name,
     retry: { retries: 0 },
     fetchTimeoutMs: 10_000,
-    onWarning: (m) => progress.print(`  ${yellow('warning')} ${m}`, [...fetching.keys()]),
+    onWarning: (m) => progress.print(`  ${yellow('warning')} ${safe(m)}`, [...fetching.keys()]),
   });
   const width = Math.max(...layer.resources.map((r) => r.length));
   layer.subscribe((t: Transition) => {
@@ -204,8 +212,8 @@ async function hook(name: string, note: string, after?: (info: Record<string, un
       const counter = dim(`[${done}/${started}]`);
       const detail =
         t.to === 'failed'
-          ? red(`${t.event.kind}: ${t.event.reason}`)
-          : `${t.event.digest ? dim(t.event.digest.slice(0, 19) + '…') : ''}`;
+          ? red(safe(`${t.event.kind}: ${t.event.reason}`))
+          : `${t.event.digest ? dim(safe(t.event.digest.slice(0, 19)) + '…') : ''}`;
       progress.print(`${who}  ${counter} ${detail}${took ? dim(`  (${took} s)`) : ''}`, [...fetching.keys()]);
     }
   });
@@ -232,7 +240,7 @@ async function hook(name: string, note: string, after?: (info: Record<string, un
   const s = unitStatus();
   out(`  ${bold('juju status')}`);
   out(`    ${'Unit'.padEnd(14)}${'Workload'.padEnd(13)}Message`);
-  out(`    ${UNIT.padEnd(14)}${(WORKLOAD_COLOUR[s.state] ?? String)(s.state.padEnd(13))}${s.message}`);
+  out(`    ${UNIT.padEnd(14)}${(WORKLOAD_COLOUR.get(s.state) ?? String)(safe(s.state).padEnd(13))}${safe(s.message)}`);
 }
 
 /** A step on the controller between hooks: `juju attach-resource`, which Juju would follow with a hook. */
@@ -260,7 +268,7 @@ await hook('update-status', 'the retry finds db');
 controller('web', 'registry.example/demo/web:1.1', 'a new web image is pushed');
 await hook('upgrade-charm', 'every requested resource is fetched again', (info) => {
   const shown = Object.entries(info)
-    .map(([k, v]) => `${k}: ${String(v)}`)
+    .map(([k, v]) => `${k}: ${safe(String(v))}`)
     .join(', ');
   out(`  ${bold('getInfo("web")')}  ${shown}`);
 });
@@ -275,7 +283,7 @@ process.stdout.write(
   history
     .split('\n')
     .filter(Boolean)
-    .map((l) => `  ${l}\n`)
+    .map((l) => `  ${safe(l)}\n`)
     .join(''),
 );
 
