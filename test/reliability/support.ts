@@ -61,7 +61,9 @@ export interface StartedCli {
 
 /** Starts `node dist/bundle/docker-resource.js ...args` as a hook would run it, in its own process group. */
 export function startCli(args: readonly string[], run: CliRun): StartedCli {
+  const runId = `${process.pid}-${++runs}`; // inherited by its hook tools, so that reap() finds them and nothing else
   const env = run.juju.env({
+    RELIABILITY_RUN_ID: runId,
     JUJU_CHARM_DIR: run.charmDir,
     JUJU_DISPATCH_PATH: run.hook ? `hooks/${run.hook}` : undefined,
     JUJU_UNIT_NAME: 'reliability-charm/0',
@@ -93,14 +95,16 @@ export function startCli(args: readonly string[], run: CliRun): StartedCli {
       } catch {
         // the group is gone already
       }
-      reapTools(run.juju.dir);
+      reapTools(runId);
     },
   };
 }
 
-/** Kills every process whose environment points at this fake Juju: hook tools (and their children) left behind. */
-export function reapTools(jujuDir: string): void {
-  const mark = `\0FAKE_JUJU_DIR=${jujuDir}\0`;
+let runs = 0;
+
+/** Kills every process started by one {@link startCli} run (found by its RELIABILITY_RUN_ID): hook tools and their children left behind. */
+function reapTools(runId: string): void {
+  const mark = `\0RELIABILITY_RUN_ID=${runId}\0`;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let environ: string;
