@@ -4,7 +4,7 @@
  * actor, named here and provided by the caller with `machine.provide()`.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import { isFailureKind, type FailureKind } from '../src/errors/resource-error.js';
+import { isFailureKind, type FailureKind } from '../src/errors/index.js';
 import type { ImageFields } from '../src/image-info.js';
 import { cap } from '../src/text.js';
 import { initialContext } from './resource.context.js';

@@ -1,6 +1,5 @@
 /** The read-only `docker-resource` commands: info, flags, status, history, graph. No lock, no hook tool. */
 import { COMMON, noPositionals, readSnapshot, UsageError, type Command } from './cli-options.js';
-import { own } from './own.js';
 import { jsonText, line } from './text.js';
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -59,7 +58,7 @@ last change. Needs no hook tools.
         noPositionals('status', positionals);
         const snapshot = await readSnapshot(values, io);
         const rows = snapshot.resources.map(({ name, state, context }) => {
-          const last = own(snapshot.state.history, name)?.at(-1);
+          const last = snapshot.history(name).at(-1);
           return {
             name,
             state,

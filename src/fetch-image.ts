@@ -3,9 +3,9 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FetchInput, FetchOutput } from '../machines/resource.machine.js';
 import { HookToolError, InvalidResourceError, MissingResourceError } from './errors/index.js';
-import { firstLine } from './hook-tool-failure.js';
 import type { HookTools } from './hook-tools.js';
 import { MAX_RESOURCE_BYTES, contentDigest, parseImageFile } from './image-file.js';
+import { cap, escapeControl } from './text.js';
 
 /** How a fetch retries `resource-get` failures within one hook. */
 export interface RetryPolicy {
@@ -76,7 +76,9 @@ export function createFetchImage(tools: HookTools, policy: RetryPolicy) {
       path = await resourceGet(tools, name, policy, signal);
     } catch (error) {
       if (error instanceof HookToolError && (error.failure === 'failed' || error.failure === 'usage')) {
-        const detail = firstLine(error.stderr) || error.message;
+        // The first line of what the tool said, escaped and capped (hook-tool-failure.ts's firstLine, kept out of
+        // this chunk so that a hook which fetches nothing loads one chunk fewer).
+        const detail = cap(escapeControl(error.stderr.trim().split('\n', 1)[0] ?? '')) || error.message;
         throw new MissingResourceError(name, `resource-get failed: ${detail}`, { cause: error });
       }
       throw error;

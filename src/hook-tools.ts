@@ -60,6 +60,7 @@ export const MAX_TOOL_ARGUMENT = 16 * 1024;
 
 /** Process groups of tools still running: killed when this process exits, so none outlives the hook. */
 const liveGroups = new Set<number>();
+let killOnExit = false;
 const killGroup = (pid: number): void => {
   try {
     process.kill(-pid, 'SIGKILL');
@@ -105,7 +106,8 @@ export const defaultRunner: Runner = async (file, args, { timeoutMs, signal, env
   const stderr = capture(subprocess.stderr);
   const { pid } = subprocess;
   if (pid !== undefined) {
-    if (liveGroups.size === 0) process.once('exit', () => liveGroups.forEach(killGroup));
+    if (!killOnExit) process.once('exit', () => liveGroups.forEach(killGroup));
+    killOnExit = true;
     liveGroups.add(pid);
     subprocess.once('exit', () => (liveGroups.delete(pid), killGroup(pid)));
   }

@@ -2,7 +2,7 @@
  * Who holds a lock: the pid, and where /proc exists the process's start time and the boot id, so a
  * pid reused by an unrelated process (after a reboot, or once pids wrap) is told from the holder itself.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises'; // not node:fs: its ESM import loads Node's streams, which a hook need not
 
 /** What a lock records about its holder; `start` and `boot` are absent where /proc is. */
 export interface Holder {
@@ -13,17 +13,12 @@ export interface Holder {
   boot?: string;
 }
 
-const readText = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined; // no /proc (not Linux), or the process is gone
-  }
-};
+const readText = (path: string): Promise<string | undefined> =>
+  readFile(path, 'utf8').catch(() => undefined); // no /proc (not Linux), or the process is gone
 
 /** The start time of process `pid` (field 22 of `/proc/PID/stat`), or undefined when it cannot be read. */
-export function processStart(pid: number): string | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
+export async function processStart(pid: number): Promise<string | undefined> {
+  const stat = await readText(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   // Field 2, the command, is in parentheses and may hold spaces and parentheses: count from the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -31,21 +26,21 @@ export function processStart(pid: number): string | undefined {
   return start !== undefined && /^\d+$/.test(start) ? start : undefined;
 }
 
-let boot: string | null | undefined;
-/** This boot's id, or undefined where the kernel does not say. */
-export function bootId(): string | undefined {
-  if (boot === undefined) boot = readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
-  return boot ?? undefined;
+let boot: Promise<string | undefined> | undefined;
+/** This boot's id, or undefined where the kernel does not say (read once). */
+export function bootId(): Promise<string | undefined> {
+  boot ??= readText('/proc/sys/kernel/random/boot_id').then((text) => text?.trim() || undefined);
+  return boot;
 }
 
-let self: Holder | undefined;
-/** This process, as a lock records it. */
-export function selfHolder(): Holder {
-  if (self === undefined) {
-    const start = processStart(process.pid);
-    const id = bootId();
-    self = { pid: process.pid, ...(start !== undefined ? { start } : {}), ...(id !== undefined ? { boot: id } : {}) };
-  }
+let self: Promise<Holder> | undefined;
+/** This process, as a lock records it (read once). */
+export function selfHolder(): Promise<Holder> {
+  self ??= Promise.all([processStart(process.pid), bootId()]).then(([start, id]) => ({
+    pid: process.pid,
+    ...(start !== undefined ? { start } : {}),
+    ...(id !== undefined ? { boot: id } : {}),
+  }));
   return self;
 }
 
@@ -71,15 +66,15 @@ export function parseHolder(content: string): Holder | undefined {
  * Whether the recorded holder still runs: its pid is alive and, when the lock recorded them and /proc
  * tells them, the boot is the same and the process with that pid started when the holder did.
  */
-export function holderAlive(holder: Holder): boolean {
+export async function holderAlive(holder: Holder): Promise<boolean> {
   try {
     process.kill(holder.pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false; // EPERM: alive, owned by someone else
   }
-  const nowBoot = bootId();
+  const nowBoot = await bootId();
   if (holder.boot !== undefined && nowBoot !== undefined && holder.boot !== nowBoot) return false;
   if (holder.start === undefined) return true;
-  const start = processStart(holder.pid);
+  const start = await processStart(holder.pid);
   return start === undefined || start === holder.start;
 }

@@ -1,6 +1,5 @@
 import { uniqueId } from './unique-id.js';
-import { constants } from 'node:fs';
-import { lstat, open, readFile, stat, unlink } from 'node:fs/promises';
+import { constants, lstat, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DockerResourceError } from './errors/index.js';
@@ -38,7 +37,7 @@ type Seen =
 
 const fail = (path: string, e: unknown): DockerResourceError =>
   new DockerResourceError(`cannot lock ${path}: ${fsCause(e)}`, { cause: e });
-const stamp = (): string => JSON.stringify({ ...selfHolder(), at: Date.now(), id: uniqueId() });
+const stamp = async (): Promise<string> => JSON.stringify({ ...(await selfHolder()), at: Date.now(), id: uniqueId() });
 
 /**
  * Takes the inter-process lock at `lockPath`, waiting while a live process holds it.
@@ -55,7 +54,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   const deadline = Date.now() + timeoutMs;
   let recovered = false;
   for (;;) {
-    const content = stamp();
+    const content = await stamp();
     if (await tryCreate(lockPath, content)) return held(lockPath, content, recovered);
     const seen = await inspect(lockPath);
     let pause = pollMs; // a held, unusable or contested lock: wait a poll
@@ -145,7 +144,7 @@ async function inspect(path: string): Promise<Seen | undefined> {
     const { bytesRead } = await fh.read(buffer, 0, MAX_LOCK_BYTES, 0);
     const content = buffer.toString('utf8', 0, bytesRead);
     const holder = parseHolder(content);
-    const stale = holder === undefined ? Date.now() - st.mtimeMs > GARBAGE_STALE_MS : !holderAlive(holder);
+    const stale = holder === undefined ? Date.now() - st.mtimeMs > GARBAGE_STALE_MS : !(await holderAlive(holder));
     return { content, ino: st.ino, mtimeMs: st.mtimeMs, pid: holder?.pid, stale };
   } catch (e) {
     return { unusable: fsCause(e) };
@@ -160,7 +159,7 @@ async function inspect(path: string): Promise<Seen | undefined> {
  */
 async function breakStale(lockPath: string, seen: Extract<Seen, { content: string }>): Promise<'broken' | 'again' | false> {
   const breakPath = `${lockPath}.break`;
-  const token = stamp();
+  const token = await stamp();
   let fh;
   try {
     fh = await open(breakPath, 'wx', 0o600);

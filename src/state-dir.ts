@@ -3,8 +3,7 @@
  * cannot be, and checked before use. An existing one is tightened to 0700 when it is the layer's own, or
  * refused when it belongs to another user or others may write in it. chmod never follows a symbolic link.
  */
-import { constants } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { constants, mkdir, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
 import { errorCode, fsCause } from './fs-cause.js';

@@ -3,8 +3,7 @@
  * nothing, something that cannot be a state (refused), or something unreadable (an error, never a fresh
  * start). A file that is not a state of this version is moved aside before a write, never clobbered.
  */
-import { constants } from 'node:fs';
-import { link, lstat, open, rename, stat } from 'node:fs/promises';
+import { constants, link, lstat, open, rename, stat } from 'node:fs/promises';
 import { DockerResourceError } from './errors/index.js';
 import { errorCode, fsCause } from './fs-cause.js';
 import { uniqueId } from './unique-id.js';
