@@ -4,8 +4,9 @@
  * actor, named here and provided by the caller with `machine.provide()`.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import type { FailureKind } from '../src/errors/resource-error.js';
+import { isFailureKind, type FailureKind } from '../src/errors/index.js';
 import type { ImageFields } from '../src/image-info.js';
+import { cap } from '../src/text.js';
 import { initialContext } from './resource.context.js';
 
 export { initialContext };
@@ -68,15 +69,14 @@ export type ResourceState = 'idle' | 'fetching' | 'available' | 'failed';
 /** Default fetch time limit (ms); provide `delays.fetchTimeout` to change it. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 5 * 60_000;
 
-/** Turns whatever the fetch actor threw into a failure kind and reason. */
+/** Turns whatever the fetch actor threw into a failure kind and reason (at most 1024 characters, cut visibly). */
 export function toFailure(error: unknown): Failure {
   if (typeof error === 'object' && error !== null) {
     const { kind, reason, message } = error as { kind?: unknown; reason?: unknown; message?: unknown };
-    const text = typeof reason === 'string' ? reason : typeof message === 'string' ? message : 'unknown error';
-    if (kind === 'missing' || kind === 'invalid' || kind === 'timeout') return { kind, reason: text };
-    return { kind: 'missing', reason: text };
+    const text = cap(typeof reason === 'string' ? reason : typeof message === 'string' ? message : 'unknown error');
+    return { kind: isFailureKind(kind) ? kind : 'missing', reason: text };
   }
-  return { kind: 'missing', reason: String(error) };
+  return { kind: 'missing', reason: cap(String(error)) };
 }
 
 /** The resource lifecycle machine. */

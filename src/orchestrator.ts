@@ -2,6 +2,7 @@
  * One hook cycle over N resource actors: restore, request, fetch with a bound,
  * settle, derive flags and status, set status, persist.
  */
+import { dirname } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import type { ResourceEvent, ResourceState } from '../machines/resource.machine.js';
 import { type CharmResource, charmDirFromEnv, hookNameFromEnv, readCharm } from './charm.js';
@@ -15,7 +16,9 @@ import { validateLayerOptions } from './layer-options.js';
 import { freezeInspectionEvent } from './inspection.js';
 import type { ActorFactory, ResourceActor } from './resource-actors.js';
 import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
+import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
+import { ensureStateDir } from './state-dir.js';
 import { statePaths, writeStateFile } from './state-file.js';
 import { combineStatuses, layerStatus, sameStatus, type Status } from './status.js';
 
@@ -146,7 +149,7 @@ export class DockerResourceLayer {
     this.#initial = { autoFetched: init.state.autoFetched, status: init.state.status };
     this.#release = init.release;
     for (const { name, autoFetch } of init.resources) {
-      const persisted = init.state.resources[name] ?? null;
+      const persisted = own(init.state.resources, name) ?? null;
       this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
     }
     for (const warning of init.warnings) this.#warn(warning);
@@ -197,7 +200,7 @@ export class DockerResourceLayer {
   /** The recorded transitions of a resource across hooks, oldest first. */
   history(name: string): HistoryEntry[] {
     this.#slot(name);
-    return [...(this.#state.history[name] ?? [])];
+    return [...(own(this.#state.history, name) ?? [])];
   }
 
   /** Requests a fetch of a resource; it stays requested from then on. Await {@link settled} for the outcome. */
@@ -472,7 +475,7 @@ export class DockerResourceLayer {
 
   #record(t: Transition): void {
     const limit = this.#options.historyLimit ?? 20;
-    const list = (this.#state.history[t.resource] ??= []);
+    const list = own(this.#state.history, t.resource) ?? (this.#state.history[t.resource] = []);
     const entry: HistoryEntry = { at: t.at, hook: t.hook, from: t.from, to: t.to, event: t.event.type };
     if (t.event.reason) entry.reason = t.event.reason;
     list.push(entry);
@@ -536,7 +539,10 @@ export class DockerResourceLayer {
       if (persisted && (persisted.value !== 'idle' || slot.actor)) resources[slot.name] = persisted;
     }
     const history: LayerState['history'] = {};
-    for (const name of this.#slots.keys()) if (this.#state.history[name]) history[name] = this.#state.history[name]!;
+    for (const name of this.#slots.keys()) {
+      const list = own(this.#state.history, name);
+      if (list) history[name] = list;
+    }
     const next: LayerState = { ...this.#state, resources, history };
     try {
       await writeStateFile(this.#stateFile, next);
@@ -579,6 +585,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;
   const tools = options.tools ?? createHookTools({ env });
+  await ensureStateDir(dirname(stateFile)); // owner-only, or refused with the reason
   const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
   try {
     const { state, clean, warnings } = await readState(stateFile);
