@@ -2,7 +2,8 @@
  * The resource lifecycle's events in the domain's words, and failures from what the fetch threw.
  * Pure and free of XState, so that code reading saved state (an idle hook) can use it.
  */
-import { FAILURE_KINDS, type FailureKind } from '../src/errors/resource-error.js';
+import { isFailureKind, type FailureKind } from '../src/errors/resource-error.js';
+import { cap } from '../src/text.js';
 
 /** Why the last fetch failed. */
 export interface Failure {
@@ -42,28 +43,19 @@ export const CAUSES: readonly Cause[] = [
   'timed-out',
 ];
 
-/** The longest failure reason kept (a tool may print megabytes); longer ones are cut, visibly. */
-export const MAX_REASON_LENGTH = 1024;
-
-/** `text` cut to `max` characters, ending in `…` when it was cut. */
-export function cut(text: string, max = MAX_REASON_LENGTH): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Whether an error means the hook tools are gone: the process is not inside a Juju hook. */
 export function isFatal(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { failure?: unknown }).failure === 'not-in-hook';
 }
 
-/** Turns whatever the fetch actor threw into a failure kind and a bounded reason. */
+/** Turns whatever the fetch actor threw into a failure kind and a reason (at most 1024 characters, cut visibly). */
 export function toFailure(error: unknown): Failure {
   if (typeof error === 'object' && error !== null) {
     const { kind, reason, message } = error as { kind?: unknown; reason?: unknown; message?: unknown };
-    const text = cut(typeof reason === 'string' ? reason : typeof message === 'string' ? message : 'unknown error');
-    const known = typeof kind === 'string' && (FAILURE_KINDS as readonly string[]).includes(kind);
-    return { kind: known ? (kind as FailureKind) : 'missing', reason: text };
+    const text = cap(typeof reason === 'string' ? reason : typeof message === 'string' ? message : 'unknown error');
+    return { kind: isFailureKind(kind) ? kind : 'missing', reason: text };
   }
-  return { kind: 'missing', reason: cut(String(error)) };
+  return { kind: 'missing', reason: cap(String(error)) };
 }
 
 /** The domain cause of an XState event that moved a resource, and whether it was fatal to the hook. */

@@ -5,6 +5,7 @@ import type { FetchInput, FetchOutput } from '../machines/resource.machine.js';
 import { HookToolError, InvalidResourceError, MissingResourceError } from './errors/index.js';
 import type { HookTools } from './hook-tools.js';
 import { MAX_RESOURCE_BYTES, contentDigest, parseImageFile } from './image-file.js';
+import { cap, escapeControl } from './text.js';
 
 /** How a fetch retries `resource-get` failures within one hook. */
 export interface RetryPolicy {
@@ -43,6 +44,9 @@ export async function readResourceFile(name: string, path: string): Promise<Buff
   }
 }
 
+/** The longest pause between two tries: a Node timer cannot hold more than 2³¹−1 ms. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -58,7 +62,7 @@ async function resourceGet(tools: HookTools, name: string, policy: RetryPolicy, 
     } catch (error) {
       const retryable = error instanceof HookToolError && error.failure === 'failed';
       if (!retryable || attempt >= policy.retries) throw error;
-      await sleep(policy.delayMs * 2 ** attempt, signal);
+      await sleep(Math.min(policy.delayMs * 2 ** attempt, MAX_DELAY_MS), signal);
     }
   }
 }
@@ -72,7 +76,9 @@ export function createFetchImage(tools: HookTools, policy: RetryPolicy) {
       path = await resourceGet(tools, name, policy, signal);
     } catch (error) {
       if (error instanceof HookToolError && (error.failure === 'failed' || error.failure === 'usage')) {
-        const detail = error.stderr.trim().split('\n')[0] || error.message;
+        // The first line of what the tool said, escaped and capped (hook-tool-failure.ts's firstLine, kept out of
+        // this chunk so that a hook which fetches nothing loads one chunk fewer).
+        const detail = cap(escapeControl(error.stderr.trim().split('\n', 1)[0] ?? '')) || error.message;
         throw new MissingResourceError(name, `resource-get failed: ${detail}`, { cause: error });
       }
       throw error;

@@ -1,5 +1,7 @@
 import { HookToolError } from './errors/hook-tool-error.js';
+import { hookToolError, parseStatus, usageError, type Invocation } from './hook-tool-failure.js';
 import { STATUS_STATES, type StatusState } from './status.js';
+import { cap, escapeControl } from './text.js';
 
 /** A workload state that `status-set` accepts (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/status-set/). */
 export type { StatusState };
@@ -17,11 +19,11 @@ export type UnitStatus = { status: string; message: string };
 export interface HookTools {
   /** Runs `resource-get NAME` and returns the path of the unit's copy of the resource (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/resource-get/). */
   resourceGet(name: string, options?: CallOptions): Promise<string>;
-  /** Runs `status-set STATE -- MESSAGE` (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/status-set/). */
+  /** Runs `status-set STATE -- MESSAGE`, control characters in the message escaped (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/status-set/). */
   statusSet(state: StatusState, message: string, options?: CallOptions): Promise<void>;
   /** Runs `status-get --include-data --format=json` and returns the unit's status (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/status-get/). */
   statusGet(options?: CallOptions): Promise<UnitStatus>;
-  /** Runs `juju-log -l LEVEL -- MESSAGE` (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/juju-log/). */
+  /** Runs `juju-log -l LEVEL -- MESSAGE`, control characters in the message escaped (https://documentation.ubuntu.com/juju/3.6/reference/hook-command/list-of-hook-commands/juju-log/). */
   jujuLog(message: string, level?: LogLevel, options?: CallOptions): Promise<void>;
 }
 
@@ -51,71 +53,70 @@ export type HookToolsOptions = {
 const LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR'] satisfies LogLevel[];
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Runs a program with execa, imported on first use so that hooks which never spawn don't pay for loading it. */
+/** The most of a tool's stdout, and of its stderr, that is kept (in characters); the rest is read and dropped. */
+export const MAX_TOOL_OUTPUT = 64 * 1024;
+/** The longest free-text argument (a status message, a log line) passed to a tool, well below the kernel's E2BIG. */
+export const MAX_TOOL_ARGUMENT = 16 * 1024;
+
+/** Process groups of tools still running: killed when this process exits, so none outlives the hook. */
+const liveGroups = new Set<number>();
+let killOnExit = false;
+const killGroup = (pid: number): void => {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+};
+
+/** Collects what a stream prints, keeping at most {@link MAX_TOOL_OUTPUT} characters and saying where it was cut. */
+function capture(stream: NodeJS.ReadableStream | null): () => string {
+  let text = '';
+  let dropped = 0;
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    const room = Math.max(0, MAX_TOOL_OUTPUT - text.length);
+    if (chunk.length <= room) text += chunk;
+    else {
+      text += chunk.slice(0, room);
+      dropped += chunk.length - room;
+    }
+  });
+  return () => (dropped === 0 ? text : `${text}… (${dropped} more characters cut)`);
+}
+
+/**
+ * Runs a program with execa, imported on first use so that hooks which never spawn don't pay for loading it.
+ * The program leads a process group of its own: once it exits, times out or is aborted, the whole group is
+ * killed, so a child it left behind (a shell script's `sleep`) can neither hold its output open nor keep the
+ * hook alive. Output is read through bounded listeners (`buffer: false`), never buffered whole.
+ */
 export const defaultRunner: Runner = async (file, args, { timeoutMs, signal, env }) => {
   const { execa } = await import('execa');
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     reject: false,
     stdin: 'ignore',
-    stripFinalNewline: false,
+    buffer: false,
+    detached: true,
     ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
     ...(signal === undefined ? {} : { cancelSignal: signal }),
     ...(env === undefined ? {} : { env, extendEnv: false }),
   });
+  const stdout = capture(subprocess.stdout);
+  const stderr = capture(subprocess.stderr);
+  const { pid } = subprocess;
+  if (pid !== undefined) {
+    if (!killOnExit) process.once('exit', () => liveGroups.forEach(killGroup));
+    killOnExit = true;
+    liveGroups.add(pid);
+    subprocess.once('exit', () => (liveGroups.delete(pid), killGroup(pid)));
+  }
+  const result = await subprocess;
   // Without an exit code the program did not run to the end (not found, timed out, aborted, killed):
   // `result` is then the ExecaError, which carries `code`, `timedOut` and `isCanceled`.
-  if (result.exitCode === undefined) throw result;
-  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+  if (result.exitCode === undefined) throw Object.assign(result, { stderr: stderr() });
+  return { stdout: stdout(), stderr: stderr(), exitCode: result.exitCode };
 };
-
-/** One hook tool invocation: what runs, and what an error may show of it. */
-type Invocation = {
-  tool: string;
-  args: readonly string[];
-  /** `[tool, ...args]` with any secret-prone text replaced. */
-  argv: readonly string[];
-  /** The tool and its safe arguments, e.g. `resource-get my-image`: starts every error message. */
-  label: string;
-  timeoutMs: number | undefined;
-  signal: AbortSignal | undefined;
-};
-
-/** Maps every way a hook tool call can fail to one {@link HookToolError}. */
-function hookToolError(call: Invocation, outcome: { exitCode: number; stderr: string } | { thrown: unknown }): HookToolError {
-  const { tool, argv, label } = call;
-  if (!('thrown' in outcome)) {
-    const firstLine = outcome.stderr.trim().split('\n', 1)[0] ?? '';
-    return new HookToolError(`${label} failed (exit ${outcome.exitCode})${firstLine === '' ? '' : `: ${firstLine}`}`, {
-      tool,
-      argv,
-      failure: outcome.exitCode === 2 ? 'usage' : 'failed',
-      exitCode: outcome.exitCode,
-      stderr: outcome.stderr,
-    });
-  }
-  const cause = outcome.thrown;
-  const details = cause !== null && typeof cause === 'object' ? (cause as Record<string, unknown>) : {};
-  const stderr = typeof details['stderr'] === 'string' ? details['stderr'] : '';
-  if (details['code'] === 'ENOENT') {
-    return new HookToolError(
-      `${tool}: not found on PATH — not running inside a Juju hook (hook tools are only on PATH while a hook runs)`,
-      { tool, argv, failure: 'not-in-hook', cause },
-    );
-  }
-  if (details['timedOut'] === true) {
-    return new HookToolError(`${label} timed out after ${call.timeoutMs} ms`, { tool, argv, failure: 'timeout', stderr, cause });
-  }
-  if (call.signal?.aborted === true || details['isCanceled'] === true) {
-    return new HookToolError(`${label} was aborted`, { tool, argv, failure: 'aborted', stderr, cause });
-  }
-  const reason = cause instanceof Error ? (cause.message.split('\n', 1)[0] ?? '') : String(cause);
-  return new HookToolError(`${label} failed: ${reason}`, { tool, argv, failure: 'failed', stderr, cause });
-}
-
-/** A call rejected before spawning because an argument is invalid. */
-function usageError(tool: string, argv: readonly string[], problem: string): HookToolError {
-  return new HookToolError(`${tool}: ${problem}`, { tool, argv, failure: 'usage' });
-}
 
 /** A positive, finite time limit, or undefined for none. */
 function limit(timeoutMs: number | undefined): number | undefined {
@@ -162,7 +163,7 @@ export function createHookTools(options: HookToolsOptions = {}): HookTools {
         throw usageError('resource-get', ['resource-get', String(name)], problem);
       }
       const args = [name];
-      const label = `resource-get ${name}`;
+      const label = `resource-get ${escapeControl(name)}`;
       const path = (await invoke({ tool: 'resource-get', args, label, defaultTimeoutMs: undefined }, callOptions)).trim();
       if (path === '') {
         const argv = ['resource-get', ...args];
@@ -172,7 +173,7 @@ export function createHookTools(options: HookToolsOptions = {}): HookTools {
     },
 
     async statusSet(state, message, callOptions) {
-      const args = [state, '--', message];
+      const args = [state, '--', cap(escapeControl(message), MAX_TOOL_ARGUMENT)];
       if (!STATUS_STATES.includes(state)) {
         const problem = `invalid state ${JSON.stringify(state)}, expected one of ${STATUS_STATES.join(', ')}`;
         throw usageError('status-set', ['status-set', ...args], problem);
@@ -187,7 +188,7 @@ export function createHookTools(options: HookToolsOptions = {}): HookTools {
     },
 
     async jujuLog(message, level = 'INFO', callOptions) {
-      const args = ['-l', level, '--', message];
+      const args = ['-l', level, '--', cap(escapeControl(message), MAX_TOOL_ARGUMENT)];
       const argv = ['juju-log', '-l', level, '--', '<message>'];
       if (!LOG_LEVELS.includes(level)) {
         const problem = `invalid log level ${JSON.stringify(level)}, expected one of ${LOG_LEVELS.join(', ')}`;
@@ -196,27 +197,5 @@ export function createHookTools(options: HookToolsOptions = {}): HookTools {
       const label = `juju-log -l ${level}`;
       await invoke({ tool: 'juju-log', args, argv, label, defaultTimeoutMs: DEFAULT_TIMEOUT_MS }, callOptions);
     },
-  };
-}
-
-/** Parses `status-get --include-data --format=json` output: `{"status","message","status-data"}`, or a bare status string. */
-function parseStatus(stdout: string, args: readonly string[]): UnitStatus {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch (cause) {
-    throw new HookToolError('status-get printed invalid JSON', {
-      tool: 'status-get',
-      argv: ['status-get', ...args],
-      failure: 'failed',
-      exitCode: 0,
-      cause,
-    });
-  }
-  if (typeof parsed === 'string') return { status: parsed, message: '' };
-  const fields = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  return {
-    status: typeof fields['status'] === 'string' ? fields['status'] : 'unknown',
-    message: typeof fields['message'] === 'string' ? fields['message'] : '',
   };
 }

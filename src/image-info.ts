@@ -1,7 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { InvalidResourceError } from './errors/index.js';
 import { ImageReferenceError, parseImageReference, type ImageReference } from './image-reference.js';
-import { REDACTED } from './redact.js';
+import { redact } from './redact.js';
 
 /** The fields of an `oci-image` resource file, as persisted (holds credentials: never log it). */
 export interface ImageFields {
@@ -38,13 +38,9 @@ export const DEFAULT_REGISTRY = 'docker.io';
 /** The `.dockerconfigjson` key for Docker Hub, as `docker login` and `kubectl create secret docker-registry` use. */
 export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
 
-/** A copy of the fields with every non-empty credential replaced by `<redacted>`. */
+/** A copy of the fields with every non-empty credential replaced by `<redacted>`, nested ones too. */
 export function redactImageFields(fields: ImageFields): RedactedImageFields {
-  const copy: ImageFields = { ...fields };
-  for (const key of SECRET_FIELDS) {
-    if (copy[key] !== undefined && copy[key] !== '') copy[key] = REDACTED;
-  }
-  return copy;
+  return redact(fields);
 }
 
 /** The validated image of an `oci-image` resource; logs, JSON and inspection show it with credentials redacted. */

@@ -55,6 +55,9 @@ function loadWebSocket(): SocketConstructor {
   }
 }
 
+/** `scheme://user:password@` at the start of a URL-like text, the credentials in group 2. */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+
 /** The URL without any user:password part, for messages. */
 function shown(url: string): string {
   try {
@@ -63,8 +66,31 @@ function shown(url: string): string {
     u.password = '';
     return u.toString();
   } catch {
-    return '(an invalid URL)';
+    return `${url.replace(USERINFO, '$1')} (an invalid URL)`;
   }
+}
+
+/** The user name and password the URL carries (raw and decoded), to take out of any text. */
+function credentials(url: string): string[] {
+  const userinfo = USERINFO.exec(url)?.[2] ?? '';
+  const colon = userinfo.indexOf(':');
+  const [user, password] = colon === -1 ? [userinfo, ''] : [userinfo.slice(0, colon), userinfo.slice(colon + 1)];
+  const decoded = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  // A password goes whatever its length; a user name of one or two letters would blot out ordinary words.
+  return [password, decoded(password), ...(user.length >= 3 ? [user, decoded(user)] : [])].filter((s) => s !== '');
+}
+
+/** Error text (from `ws`, from Node) with the URL's own credentials taken out, wherever they appear in it. */
+function scrub(text: string, url: string): string {
+  let out = text.split(url).join(shown(url)).replace(/(\/\/)[^/?#\s]*@/g, '$1');
+  for (const secret of credentials(url)) out = out.split(secret).join('<redacted>');
+  return out;
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -93,14 +119,14 @@ export async function connectInspector(url: string = DEFAULT_INSPECTOR_URL, opti
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`));
   const opened = await open(loadWebSocket(), url, options.connectTimeoutMs ?? 3000);
   if ('error' in opened) {
-    warn(`no inspector at ${shown(url)} (${opened.error}); going on without it`);
+    warn(`no inspector at ${shown(url)} (${scrub(opened.error, url)}); going on without it`);
     return { inspect: () => undefined, connected: false, stop: async () => undefined };
   }
   const { socket } = opened;
   let live = true;
   const closed = new Promise<void>((resolve) => socket.on('close', () => ((live = false), resolve())));
   socket.on('error', (error) => {
-    if (live) warn(`the inspector at ${shown(url)} went away (${error.message}); going on without it`);
+    if (live) warn(`the inspector at ${shown(url)} went away (${scrub(error.message, url)}); going on without it`);
     live = false;
   });
 

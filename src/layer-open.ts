@@ -1,4 +1,5 @@
 /** Opening the layer for a hook: its options, the charm and the saved state read, the lock taken. */
+import { dirname } from 'node:path';
 import type { InspectionEvent } from 'xstate';
 import type { LayerContext } from '../machines/layer.context.js';
 import { charmDirFromEnv, hookNameFromEnv, readCharm, type CharmResource } from './charm.js';
@@ -8,6 +9,7 @@ import { validateLayerOptions } from './layer-options.js';
 import { readState, type LayerState } from './layer-state.js';
 import { acquireLock } from './lock.js';
 import { DockerResourceLayer } from './orchestrator.js';
+import { ensureStateDir } from './state-dir.js';
 import { statePaths } from './state-file.js';
 
 /** Options of {@link openLayer}; each mirrors a layer option or a hook fact. */
@@ -97,6 +99,7 @@ export async function openLayer(options: LayerOptions = {}): Promise<DockerResou
   const charmDir = options.charmDir ?? charmDirFromEnv(env);
   const stateFile = options.stateFile ?? statePaths(charmDir).file;
   const tools = options.tools ?? createHookTools({ env });
+  await ensureStateDir(dirname(stateFile)); // owner-only, or refused with the reason
   const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
   try {
     const { state, clean, warnings } = await readState(stateFile);

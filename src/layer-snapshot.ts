@@ -4,6 +4,7 @@ import { UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
 import type { ImageInfo } from './image-info.js';
 import { readState, type HistoryEntry, type LayerState } from './layer-state.js';
+import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
 import { statePaths } from './state-file.js';
 
@@ -27,7 +28,7 @@ export async function readLayerSnapshot(
   const { state, warnings } = await readState(options.stateFile ?? statePaths(charmDir).file);
   const charm = await readCharm(charmDir, state.charm);
   const resources: ResourceView[] = charm.resources.map(({ name }) => {
-    const saved = state.resources[name];
+    const saved = own(state.resources, name);
     return saved ? { name, state: saved.value, context: saved.context } : { name, state: 'idle', context: freshContext(name) };
   });
   const find = (name: string) => {
@@ -42,6 +43,6 @@ export async function readLayerSnapshot(
     state,
     warnings,
     getInfo: (name) => imageInfoOf(find(name)),
-    history: (name) => (find(name), state.history[name] ?? []),
+    history: (name) => (find(name), own(state.history, name) ?? []),
   };
 }

@@ -1,9 +1,11 @@
 /** The layer's persisted state: its shape, and validation of what is read back from disk. */
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
-import type { FailureKind } from './errors/resource-error.js';
 import type { CharmCache } from './charm.js';
+import type { FailureKind } from './errors/index.js';
+import { checkCharmCache, checkHistoryEntry, checkResource } from './state-check.js';
 import { readStateFile, STATE_VERSION } from './state-file.js';
 import { isStatusState, type Status } from './status.js';
+import { isResourceName } from './resource-name.js';
 
 /** A settled machine's persisted snapshot (XState's `getPersistedSnapshot()`), as stored. */
 export interface PersistedResource {
@@ -17,7 +19,7 @@ export interface PersistedResource {
 export interface HistoryEntry {
   /** When (ISO 8601). */
   at: string;
-  /** In which hook. */
+  /** The hook it happened in. */
   hook: string | null;
   from: ResourceState;
   to: ResourceState;
@@ -46,7 +48,9 @@ export interface LayerState {
   status: (Status & { owner: 'layer' | 'charm' }) | null;
   /** The charm's own status, set with `setCharmStatus` or `docker-resource status-set`; competes by priority. */
   charmStatus?: Status | null;
+  /** Persisted snapshots by resource name: look names up with `own()` (a resource may be named `constructor`). */
   resources: Record<string, PersistedResource>;
+  /** Transitions by resource name, oldest first: look names up with `own()`. */
   history: Record<string, HistoryEntry[]>;
   /** The charm files as last parsed (a cache: dropped when unusable). */
   charm?: CharmCache;
@@ -57,36 +61,7 @@ export function emptyState(): LayerState {
   return { version: STATE_VERSION, autoFetched: false, status: null, resources: {}, history: {} };
 }
 
-const SETTLED = new Set(['idle', 'available', 'failed']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Why a persisted resource cannot be used, or `null` when it can. */
-export function checkResource(name: string, value: unknown): string | null {
-  if (!isObject(value)) return 'not an object';
-  if (value['status'] !== 'active') return `status is ${JSON.stringify(value['status'])}`;
-  if (typeof value['value'] !== 'string' || !SETTLED.has(value['value'])) return `unknown state ${JSON.stringify(value['value'])}`;
-  const c = value['context'];
-  if (!isObject(c)) return 'no context';
-  if (c['name'] !== name) return 'context names another resource';
-  if (typeof c['requested'] !== 'boolean' || typeof c['changed'] !== 'boolean') return 'context flags are not booleans';
-  if (typeof c['attempts'] !== 'number' || typeof c['failuresInARow'] !== 'number') return 'context counters are not numbers';
-  const state = value['value'];
-  if (state === 'available' && (!isObject(c['image']) || typeof (c['image'] as Record<string, unknown>)['registryPath'] !== 'string'))
-    return 'available without image info';
-  if (state === 'failed' && (!isObject(c['failure']) || typeof (c['failure'] as Record<string, unknown>)['reason'] !== 'string'))
-    return 'failed without a reason';
-  return null;
-}
-
-function isCharmCache(v: unknown): v is CharmCache {
-  return (
-    isObject(v) &&
-    typeof v['key'] === 'string' &&
-    (v['setStatus'] === undefined || typeof v['setStatus'] === 'boolean') &&
-    Array.isArray(v['resources']) &&
-    v['resources'].every((r) => isObject(r) && typeof r['name'] === 'string' && typeof r['autoFetch'] === 'boolean')
-  );
-}
 
 /** Turns whatever was read into a usable state, dropping (with a warning each) the parts that are not. */
 export function toLayerState(data: unknown, warnings: string[]): LayerState {
@@ -101,15 +76,40 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
     state.charmStatus = { state: charmStatus['state'], message: charmStatus['message'] };
   const resources = isObject(data['resources']) ? data['resources'] : {};
   for (const [name, value] of Object.entries(resources)) {
-    const problem = checkResource(name, value);
-    if (problem === null) state.resources[name] = value as PersistedResource;
-    else warnings.push(`saved state of resource "${name}" is unusable (${problem}); starting it afresh`);
+    const checked = checkResource(name, value);
+    if ('ok' in checked) state.resources[name] = checked.ok;
+    else warnings.push(`saved state of resource ${quoted(name)} is unusable (${checked.problem}); starting it afresh`);
   }
-  const charm = data['charm'];
-  if (isCharmCache(charm)) state.charm = charm;
+  if (data['charm'] !== undefined) {
+    const charm = checkCharmCache(data['charm']);
+    if ('ok' in charm) state.charm = charm.ok;
+    else warnings.push(`saved charm data is unusable (${charm.problem}); reading the charm files again`);
+  }
   const history = isObject(data['history']) ? data['history'] : {};
-  for (const [name, list] of Object.entries(history)) if (Array.isArray(list)) state.history[name] = list as HistoryEntry[];
+  for (const [name, list] of Object.entries(history)) {
+    if (!isResourceName(name) || !Array.isArray(list)) {
+      warnings.push(`saved history of resource ${quoted(name)} is unusable; dropped`);
+      continue;
+    }
+    const kept: HistoryEntry[] = [];
+    const problems: string[] = [];
+    for (const value of list) {
+      const entry = checkHistoryEntry(value);
+      if ('ok' in entry) kept.push(entry.ok);
+      else problems.push(entry.problem);
+    }
+    state.history[name] = kept;
+    if (problems.length > 0)
+      warnings.push(`saved history of resource "${name}": dropped ${problems.length} unusable ${problems.length === 1 ? 'entry' : 'entries'} (${problems[0]})`);
+  }
   return state;
+}
+
+/** A name from the saved state, quoted for a message: a bad one is shown as JSON, cut short. */
+function quoted(name: string): string {
+  if (isResourceName(name)) return `"${name}"`;
+  const text: string = name;
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 63)}…` : text);
 }
 
 /** Reads the state file (falling back to its last good copy) into a usable state, with warnings. */

@@ -1,8 +1,11 @@
 import { uniqueId } from './unique-id.js';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { constants, lstat, open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DockerResourceError } from './errors/index.js';
+import { errorCode as code, fsCause } from './fs-cause.js';
+import { holderAlive, parseHolder, selfHolder } from './lock-holder.js';
+import { makeDir } from './state-dir.js';
 
 /** How long {@link acquireLock} waits for a lock and how often it looks again. */
 export interface LockOptions {
@@ -24,28 +27,26 @@ export interface Lock {
 const GARBAGE_STALE_MS = 5_000;
 /** A breaker file this old was left by a process that died while breaking a stale lock. */
 const BREAKER_STALE_MS = 10_000;
+/** A lock file holds a few dozen bytes; no more than this is read of whatever is there. */
+const MAX_LOCK_BYTES = 4096;
 
-interface Seen {
-  content: string;
-  ino: number;
-  mtimeMs: number;
-  pid: number | undefined;
-  stale: boolean;
-}
+/** A lock file as read: its content, identity, holder and whether it is stale; or why it cannot be a lock. */
+type Seen =
+  | { content: string; ino: number; mtimeMs: number; pid: number | undefined; stale: boolean }
+  | { unusable: string };
 
-const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 const fail = (path: string, e: unknown): DockerResourceError =>
-  new DockerResourceError(`cannot lock ${path}: ${code(e) ?? String(e)}`, { cause: e });
-const stamp = (): string => JSON.stringify({ pid: process.pid, at: Date.now(), id: uniqueId() });
+  new DockerResourceError(`cannot lock ${path}: ${fsCause(e)}`, { cause: e });
+const stamp = async (): Promise<string> => JSON.stringify({ ...(await selfHolder()), at: Date.now(), id: uniqueId() });
 
 /**
  * Takes the inter-process lock at `lockPath`, waiting while a live process holds it.
  *
- * The lock file is created exclusively (mode 0600) and holds `{"pid","at","id"}`. A lock whose pid is dead,
- * or whose content is unreadable and older than 5 s, is stale and broken under a `.break` guard file, so
- * several waiters never break it twice. Not re-entrant: a second acquire in the same process waits like any
- * other. A holder killed by SIGKILL leaves its lock behind until a waiter finds its pid dead (a reused pid
- * makes waiters time out; the error names the pid).
+ * The lock file is created exclusively (mode 0600) and holds `{"pid","start","boot","at","id"}`. A lock whose
+ * holder is gone (its pid dead, or reused by another process: another start time or boot), or whose content is
+ * unreadable and older than 5 s, is stale and broken under a `.break` guard file, so several waiters never break
+ * it twice. A path that cannot be a lock (a directory, a symbolic link, unreadable) is waited on like a held lock,
+ * then named with its cause. Every wait sleeps, and none outlasts `timeoutMs`. Not re-entrant.
  */
 export async function acquireLock(lockPath: string, options: LockOptions = {}): Promise<Lock> {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -53,21 +54,27 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   const deadline = Date.now() + timeoutMs;
   let recovered = false;
   for (;;) {
-    const content = stamp();
+    const content = await stamp();
     if (await tryCreate(lockPath, content)) return held(lockPath, content, recovered);
     const seen = await inspect(lockPath);
-    if (seen === undefined) continue; // released between our attempt and our look: try again at once
-    if (seen.stale) {
+    let pause = pollMs; // a held, unusable or contested lock: wait a poll
+    if (seen === undefined) pause = 1; // released between our attempt and our look: try again soon
+    else if (!('unusable' in seen) && seen.stale) {
       const outcome = await breakStale(lockPath, seen);
       if (outcome === 'broken') recovered = true;
-      if (outcome !== false) continue;
+      if (outcome !== false) pause = 1;
     }
-    if (Date.now() >= deadline) {
-      const who = seen.pid === undefined ? 'an unknown process' : `process ${seen.pid}`;
-      throw new DockerResourceError(`state is locked by ${who} (${lockPath}); gave up after ${timeoutMs / 1000} s`);
-    }
-    await sleep(pollMs * (0.2 + 0.8 * Math.random()));
+    if (Date.now() >= deadline) throw timedOut(lockPath, seen, timeoutMs);
+    await sleep(Math.min(pause * (0.2 + 0.8 * Math.random()), Math.max(0, deadline - Date.now())));
   }
+}
+
+function timedOut(lockPath: string, seen: Seen | undefined, timeoutMs: number): DockerResourceError {
+  const after = `gave up after ${timeoutMs / 1000} s`;
+  if (seen === undefined) return new DockerResourceError(`cannot lock ${lockPath}: it kept appearing and vanishing; ${after}`);
+  if ('unusable' in seen) return new DockerResourceError(`cannot lock ${lockPath}: ${seen.unusable}; ${after}`);
+  const who = seen.pid === undefined ? 'an unknown process' : `process ${seen.pid}`;
+  return new DockerResourceError(`state is locked by ${who} (${lockPath}); ${after}`);
 }
 
 /** Runs `fn` while holding the lock at `lockPath` (see {@link acquireLock}) and releases it however `fn` ends. */
@@ -87,7 +94,9 @@ async function tryCreate(path: string, content: string, mkdirDone = false): Prom
   } catch (e) {
     if (code(e) === 'EEXIST') return false;
     if (code(e) !== 'ENOENT' || mkdirDone) throw fail(path, e);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((m: unknown) => { throw fail(path, m); });
+    await makeDir(dirname(path)).catch((m: unknown) => {
+      throw fail(path, m);
+    });
     return tryCreate(path, content, true);
   }
   try {
@@ -117,41 +126,30 @@ function held(path: string, content: string, recovered: boolean): Lock {
   };
 }
 
-/** Reads the lock through one handle, so content, inode and mtime belong to the same file. */
+/** Reads the lock through one handle (never following a symbolic link), so content, inode and mtime belong together. */
 async function inspect(path: string): Promise<Seen | undefined> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    const st = await lstat(path);
+    if (st.isSymbolicLink()) return { unusable: 'it is a symbolic link, not a lock file' };
+    if (st.isDirectory()) return { unusable: 'it is a directory, not a lock file' };
+    if (!st.isFile()) return { unusable: 'it is not a regular file' };
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    if (code(e) === 'ENOENT') return undefined;
-    throw fail(path, e);
+    return code(e) === 'ENOENT' ? undefined : { unusable: fsCause(e) };
   }
   try {
     const st = await fh.stat();
-    const content = await fh.readFile('utf8');
-    const pid = holderPid(content);
-    const stale = pid === undefined ? Date.now() - st.mtimeMs > GARBAGE_STALE_MS : !isAlive(pid);
-    return { content, ino: st.ino, mtimeMs: st.mtimeMs, pid, stale };
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await fh.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    const content = buffer.toString('utf8', 0, bytesRead);
+    const holder = parseHolder(content);
+    const stale = holder === undefined ? Date.now() - st.mtimeMs > GARBAGE_STALE_MS : !(await holderAlive(holder));
+    return { content, ino: st.ino, mtimeMs: st.mtimeMs, pid: holder?.pid, stale };
+  } catch (e) {
+    return { unusable: fsCause(e) };
   } finally {
     await fh.close();
-  }
-}
-
-function holderPid(content: string): number | undefined {
-  try {
-    const pid = (JSON.parse(content) as { pid?: unknown } | null)?.pid;
-    return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return code(e) !== 'ESRCH'; // EPERM: alive, owned by someone else
   }
 }
 
@@ -159,9 +157,9 @@ function isAlive(pid: number): boolean {
  * Removes the stale lock `seen` if it is still that very file: `broken` when this call removed it, `again` when
  * it changed or went meanwhile (try again at once), false when another waiter is breaking it (wait).
  */
-async function breakStale(lockPath: string, seen: Seen): Promise<'broken' | 'again' | false> {
+async function breakStale(lockPath: string, seen: Extract<Seen, { content: string }>): Promise<'broken' | 'again' | false> {
   const breakPath = `${lockPath}.break`;
-  const token = stamp();
+  const token = await stamp();
   let fh;
   try {
     fh = await open(breakPath, 'wx', 0o600);
@@ -176,7 +174,8 @@ async function breakStale(lockPath: string, seen: Seen): Promise<'broken' | 'aga
     await fh.writeFile(token);
     await fh.close();
     const now = await inspect(lockPath);
-    const same = now?.stale === true && now.content === seen.content && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs;
+    const same =
+      now !== undefined && !('unusable' in now) && now.stale && now.content === seen.content && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs;
     if (!same) return 'again'; // released, or broken and taken by someone else meanwhile: look again at once
     return await unlink(lockPath).then(
       () => 'broken' as const,

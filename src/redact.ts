@@ -9,7 +9,14 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase());
 }
 
-/** A deep copy of plain data with every non-empty credential replaced by `<redacted>`; non-plain objects are kept out. */
+/** Whether a value under a credential's key holds anything (an empty string, null or undefined shows nothing). */
+const holds = (v: unknown): boolean => v !== '' && v !== null && v !== undefined;
+
+/**
+ * A deep copy of plain data with every non-empty credential replaced by `<redacted>`, at any depth: a value
+ * under a credential's key is replaced whole, whatever its type (a nested object or list is no way round).
+ * Functions are left out.
+ */
 export function redact<T>(value: T, seen = new WeakSet<object>()): T {
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[circular]' as T;
@@ -18,7 +25,7 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === 'function') continue;
-    out[key] = isSecretKey(key) && typeof v === 'string' && v !== '' ? REDACTED : redact(v, seen);
+    out[key] = isSecretKey(key) && holds(v) ? REDACTED : redact(v, seen);
   }
   return out as T;
 }

@@ -1,7 +1,10 @@
 import { uniqueId } from './unique-id.js';
-import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
+import { fsCause } from './fs-cause.js';
+import { ensureStateDir, STATE_DIR_NAME } from './state-dir.js';
+import { checkReplaceable, moveAside, readTarget, tighten } from './state-file-target.js';
 
 /** The version of the state document that this code writes and accepts. */
 export const STATE_VERSION = 1;
@@ -30,19 +33,19 @@ export interface WriteStateOptions {
 
 /** The files of a charm's state: `<charmDir>/.docker-resource/state.json`, its `.bak` and its `.lock`. */
 export function statePaths(charmDir: string): { dir: string; file: string; backup: string; lock: string } {
-  const dir = join(charmDir, '.docker-resource');
+  const dir = join(charmDir, STATE_DIR_NAME);
   const file = join(dir, 'state.json');
   return { dir, file, backup: `${file}.bak`, lock: `${file}.lock` };
 }
 
-type Checked = { doc: StateDocument } | { reason: string } | { missing: true };
+type Checked = { doc: StateDocument } | { reason: string; newer?: number } | { missing: true };
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 const tempName = (dir: string, base: string, tag: string): string =>
   join(dir, `.${base}.${tag}${process.pid}.${uniqueId()}.tmp`);
 
 /** Validates the text of a state file; the reason never quotes the text (it may hold credentials). */
-function check(text: string): { doc: StateDocument } | { reason: string } {
+function check(text: string): { doc: StateDocument } | { reason: string; newer?: number } {
   if (text.trim() === '') return { reason: 'empty file' };
   let value: unknown;
   try {
@@ -57,21 +60,20 @@ function check(text: string): { doc: StateDocument } | { reason: string } {
   if (version === STATE_VERSION) return { doc: value as StateDocument };
   if (version === undefined) return { reason: 'no version' };
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) return { reason: 'invalid version' };
-  return { reason: version > STATE_VERSION ? `written by a newer version (${version})` : `unsupported version (${version})` };
+  if (version > STATE_VERSION) return { reason: `written by a newer version (${version}); kept aside when the state is next saved`, newer: version };
+  return { reason: `unsupported version (${version})` };
 }
 
+/** Reads and checks one state file; throws when it is there but cannot be read or cannot be a state at all. */
 async function load(path: string): Promise<Checked> {
-  try {
-    return check(await readFile(path, 'utf8'));
-  } catch (e) {
-    const c = code(e);
-    if (c === 'ENOENT') return { missing: true };
-    return { reason: c === 'EISDIR' ? 'it is a directory' : c === 'EACCES' ? 'permission denied' : `unreadable: ${c ?? 'unknown error'}` };
-  }
+  const target = await readTarget(path);
+  if ('text' in target) return check(target.text);
+  return 'missing' in target ? target : { reason: target.damaged };
 }
 
 /**
- * Reads the state at `path`, falling back to `path.bak` and then to nothing; never throws for a damaged file.
+ * Reads the state at `path`, falling back to `path.bak` and then to nothing. A damaged file is a warning;
+ * a file that cannot be read (permission denied) or is no file (a device, a FIFO) is an error, thrown.
  *
  * A missing main file with no backup is a first hook: no warning. Every fallback adds one warning.
  */
@@ -105,8 +107,12 @@ export async function writeStateFile(path: string, data: object, options: WriteS
   const dir = dirname(path);
   const base = basename(path);
   const step = async (s: WriteStep): Promise<void> => options.onStep?.(s);
+  await ensureStateDir(dir).catch((e: unknown) => {
+    // created 0700, or checked: owned by this user, closed to others
+    throw new DockerResourceError(`cannot write state file ${path}: ${(e as Error).message}`, { cause: e });
+  });
   try {
-    if ((await mkdir(dir, { recursive: true, mode: 0o700 })) !== undefined) await chmod(dir, 0o700); // umask may strip bits
+    await checkReplaceable(path);
     await removeOldTemps(dir, base);
     const temp = tempName(dir, base, '');
     try {
@@ -122,7 +128,7 @@ export async function writeStateFile(path: string, data: object, options: WriteS
     await syncDir(dir);
   } catch (e) {
     if (code(e) === undefined) throw e;
-    throw new DockerResourceError(`cannot write state file ${path}: ${code(e)}`, { cause: e });
+    throw new DockerResourceError(`cannot write state file ${path}: ${fsCause(e)}`, { cause: e });
   }
   return { bytes: Buffer.byteLength(text) };
 }
@@ -139,12 +145,18 @@ async function writeOwnerOnly(file: string, text: string, afterCreate?: () => Pr
   }
 }
 
-/** Copies the current main file to `path.bak` if it is a good document; else keeps the old backup, tightened. */
+/**
+ * Copies the current main file to `path.bak` if it is a good document; else keeps the old backup, tightened
+ * (never through a symbolic link), and moves a main file that holds something else aside.
+ */
 async function keepBackup(path: string, temp: string, step: (s: WriteStep) => Promise<void>): Promise<void> {
   const backup = `${path}.bak`;
-  const current = await readFile(path, 'utf8').catch(() => ''); // missing or unreadable: nothing good to keep
-  if (!('doc' in check(current))) {
-    await chmod(backup, 0o600).catch(() => undefined);
+  const target = await readTarget(path); // never blocks on a FIFO, never reads a device
+  const current = 'text' in target ? target.text : ''; // missing or damaged: nothing good to keep
+  const checked = check(current);
+  if (!('doc' in checked)) {
+    if (current.trim() !== '') await moveAside(path, checked.newer === undefined ? 'unrecognised' : `newer-v${checked.newer}`);
+    await tighten(backup, 0o600);
     return;
   }
   try {

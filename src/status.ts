@@ -1,4 +1,5 @@
 import type { ResourceView } from './resource-view.js';
+import { cap } from './text.js';
 
 /** A workload status Juju accepts from `status-set`. */
 export type StatusState = 'maintenance' | 'blocked' | 'waiting' | 'active';
@@ -23,14 +24,21 @@ export const STATUS_PRIORITY: Readonly<Record<StatusState, number>> = {
 /** About how many characters of a message `juju status` shows. */
 export const MAX_STATUS_LENGTH = 120;
 
-/** Joins names into `a, b, c and 7 more` so that `prefix + list` fits in `max` characters. */
+/**
+ * Joins names into `a, b, c and 7 more` so that `prefix + list` fits in `max` characters. When not even the
+ * first name fits, it is shortened with an ellipsis (`a-very-long-na… and 1 more`) rather than dropped; only
+ * when no room is left for a letter of it does a count stand in (`1 resource`, `2 resources`).
+ */
 export function listNames(prefix: string, names: readonly string[], max = MAX_STATUS_LENGTH): string {
+  const more = (rest: number): string => (rest > 0 ? ` and ${rest} more` : '');
   for (let shown = names.length; shown > 0; shown--) {
-    const rest = names.length - shown;
-    const text = prefix + names.slice(0, shown).join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+    const text = prefix + names.slice(0, shown).join(', ') + more(names.length - shown);
     if (text.length <= max) return text;
   }
-  return `${prefix}${names.length} resources`;
+  const suffix = more(names.length - 1);
+  const room = max - prefix.length - suffix.length;
+  if (names.length > 0 && room >= 2) return prefix + cap(names[0]!, room) + suffix;
+  return `${prefix}${names.length} ${names.length === 1 ? 'resource' : 'resources'}`;
 }
 
 /** A singular or plural phrase for a list of resources, with the original layer's wording. */

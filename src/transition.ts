@@ -1,6 +1,6 @@
 /** A resource's transitions as charm authors receive them, and as the history keeps them across hooks. */
 import type { ResourceTransition } from '../machines/layer.machine.js';
-import { cut } from '../machines/resource.events.js';
+import { cap } from './text.js';
 import type { FailureKind } from './errors/resource-error.js';
 import type { HistoryEntry } from './layer-state.js';
 
@@ -66,7 +66,7 @@ export function toTransition(t: ResourceTransition, at: string, hook: string | n
     const fetched = { digest: t.digest ?? '', changed: t.changed };
     const event: AvailableTransition['event'] =
       t.unverified !== null
-        ? { type: 'unverified', ...fetched, reason: cut(t.unverified) }
+        ? { type: 'unverified', ...fetched, reason: cap(t.unverified) }
         : t.registryDigest !== null
           ? { type: 'verified', ...fetched, registryDigest: t.registryDigest }
           : { type: 'fetched', ...fetched };
@@ -75,7 +75,7 @@ export function toTransition(t: ResourceTransition, at: string, hook: string | n
   if (t.to === 'failed') {
     const type = t.cause === 'timed-out' || t.cause === 'verify-failed' ? t.cause : 'fetch-failed';
     const { kind, reason } = t.failure ?? { kind: 'missing' as const, reason: 'unknown failure' };
-    return { ...base, from: 'fetching', to: 'failed', event: { type, kind, reason: cut(reason) } };
+    return { ...base, from: 'fetching', to: 'failed', event: { type, kind, reason: cap(reason) } };
   }
   const type = t.cause === 'refetch' || t.cause === 'retry' || t.cause === 'reverify' ? t.cause : 'fetch';
   const from = t.from === 'fetching' ? 'idle' : t.from;

@@ -57,6 +57,22 @@ describe('parseMetadata', () => {
     expect(error.file).toBe('metadata.yaml');
   });
 
+  it('reads YAML 1.1 booleans (yes, no, on, off, y, n in the cases Juju accepts) as auto-fetch; a quoted one stays text', () => {
+    const words: Array<[string, boolean]> = [['yes', true], ['Yes', true], ['YES', true], ['on', true], ['ON', true], ['y', true], ['True', true],
+      ['no', false], ['No', false], ['OFF', false], ['off', false], ['n', false], ['FALSE', false]];
+    for (const [word, value] of words)
+      expect(parseMetadata(`resources:\n  web: {type: oci-image, auto-fetch: ${word}}\n`)).toEqual([{ name: 'web', autoFetch: value }]);
+    expect(() => parseMetadata('resources:\n  web: {type: oci-image, auto-fetch: "on"}\n')).toThrow('"auto-fetch" must be true or false');
+    expect(() => parseMetadata('resources:\n  web: {type: oci-image, auto-fetch: yess}\n')).toThrow('"auto-fetch" must be true or false');
+  });
+
+  it('keeps the spelling of a resource named like a YAML 1.1 boolean', () => {
+    expect(parseMetadata('resources:\n  on: {type: oci-image, auto-fetch: yes}\n  no: {type: docker}\n')).toEqual([
+      { name: 'on', autoFetch: true },
+      { name: 'no', autoFetch: false },
+    ]);
+  });
+
   it('names the file it was given', () => {
     expect(thrown(() => parseMetadata('- a\n', '/charm/charmcraft.yaml')).message).toBe(
       '/charm/charmcraft.yaml: expected a mapping at the top level',
@@ -72,6 +88,11 @@ describe('parseLayerOptions', () => {
   it('reads set-status under options: docker-resource', () => {
     expect(parseLayerOptions('options:\n  docker-resource:\n    set-status: false\n')).toEqual({ setStatus: false });
     expect(parseLayerOptions('options:\n  docker-resource:\n    set-status: true\n')).toEqual({ setStatus: true });
+  });
+
+  it('reads YAML 1.1 booleans as set-status too', () => {
+    expect(parseLayerOptions('options:\n  docker-resource:\n    set-status: off\n')).toEqual({ setStatus: false });
+    expect(parseLayerOptions('options:\n  docker-resource:\n    set-status: Yes\n')).toEqual({ setStatus: true });
   });
 
   it('leaves it undefined when absent anywhere along the way', () => {

@@ -124,6 +124,47 @@ describe('docker-resource commands', () => {
     expect(r.stderr).toContain('unable to fetch resource: db');
   });
 
+  it('fetch NAME fails only for the named resources; others still failed are a warning', async () => {
+    await juju.attach('web', image('1'));
+    expect((await run(['hook', '--retries', '0', '-q'], 'install')).code).toBe(0); // db failed: missing
+    const web = await run(['fetch', 'web', '--retries', '0']);
+    expect(web.code).toBe(0);
+    expect(web.stderr).toBe('docker-resource: warning: still unable to fetch resource: db (not named, so not a failure of this command)\n');
+    const db = await run(['fetch', 'db', 'web', '--retries', '0', '-q']);
+    expect(db.code).toBe(1);
+    expect(db.stderr).toBe('docker-resource: unable to fetch resource: db\n');
+  });
+
+  it.each([
+    ['--timeout', '2147483648'],
+    ['--timeout', '99999999999999'],
+    ['--concurrency', '2147483648'],
+    ['--retries', '1e10'],
+  ])('%s %s (above 2^31-1) is a usage error, exit 2, before anything runs', async (option, value) => {
+    const r = await run(['hook', option, value], 'install');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`docker-resource: ${option} must be an integer from`);
+    expect(r.stderr).toContain(`to 2147483647, not "${value}"`);
+    expect(await juju.calls()).toEqual([]);
+  });
+
+  it('escapes control characters from image fields, tool output and reasons in every line it prints', async () => {
+    await juju.attach('web', `registrypath: registry.example/app:1\nusername: "bot\\npassword: x\\e[31m\\r"\npassword: ${SECRET}\n`);
+    await juju.setPath('db', '/nonexistent\n\x1b]0;owned\x07\x1b[2Jforged');
+    const hook = await run(['hook', '--retries', '0'], 'install');
+    const info = await run(['info', 'web']);
+    const status = await run(['status']);
+    const history = await run(['history', 'db']);
+    for (const out of [hook.stdout, hook.stderr, info.stdout, status.stdout, history.stdout]) {
+      expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/); // nothing but the newline that ends each line
+    }
+    expect(info.stdout.split('\n')).toContain('username: bot\\npassword: x\\x1b[31m\\r');
+    expect(info.stdout.split('\n').filter((l) => l.startsWith('password:'))).toEqual(['password: <redacted>']);
+    expect(status.stdout).toContain('db  failed  missing: resource-get printed /nonexistent\\n\\x1b]0;owned\\x07\\x1b[2Jforged, which does not exist');
+    const logged = (await juju.calls()).filter((c) => c[0] === 'juju-log').map((c) => c[4]!);
+    expect(logged.join('')).not.toMatch(/[\x00-\x1f]/);
+  });
+
   it('info shows secrets only when asked, as text or JSON', async () => {
     await juju.attach('web', image('1'));
     await run(['fetch', 'web']);

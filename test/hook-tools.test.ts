@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HookToolError } from '../src/errors/index.js';
-import { createHookTools, defaultRunner, type Runner, type StatusState } from '../src/hook-tools.js';
+import { createHookTools, defaultRunner, MAX_TOOL_OUTPUT, type Runner, type StatusState } from '../src/hook-tools.js';
 import { createFakeJuju, type FakeJuju } from './fixtures/fake-juju.js';
 
 type RunCall = { file: string; args: readonly string[]; options: Parameters<Runner>[2] };
@@ -16,6 +16,16 @@ function fakeRunner(answer: (call: RunCall) => Partial<Awaited<ReturnType<Runner
     return { stdout: '', stderr: '', exitCode: 0, ...answer(call) };
   };
   return { run, calls };
+}
+
+/** Whether a process has ended (gone, or a zombie its new parent has not reaped yet), looking for up to 2 s. */
+async function ended(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
 }
 
 /** The HookToolError a promise rejects with (fails the test if it resolves or rejects with something else). */
@@ -242,7 +252,7 @@ describe('hook tools against the fake Juju tools (execa)', () => {
   it('sets the status with -- before the message, and reads it back', async () => {
     const tools = createHookTools({ env: juju.env() });
     await expect(tools.statusGet()).resolves.toEqual({ status: 'unknown', message: '' });
-    const message = '-starts with dash, "quotes" \\ backslash\nand a second line';
+    const message = '-starts with dash, "quotes" \\ backslash';
     await tools.statusSet('active', message);
     expect(await juju.status()).toEqual({ state: 'active', message });
     await expect(tools.statusGet()).resolves.toEqual({ status: 'active', message });
@@ -251,6 +261,39 @@ describe('hook tools against the fake Juju tools (execa)', () => {
       ['status-set', 'active', '--', message],
       ['status-get', '--include-data', '--format=json'],
     ]);
+  });
+
+  it('escapes control characters in status messages and log lines: no forged line, no escape sequence', async () => {
+    const tools = createHookTools({ env: juju.env() });
+    await tools.statusSet('active', 'ready\npassword: x\r\x1b]0;title\x07\x00\u009b2J');
+    await tools.jujuLog('line one\nERROR forged line\x1b[2J', 'INFO');
+    const shown = 'ready\\npassword: x\\r\\x1b]0;title\\x07\\x00\\x9b2J';
+    expect(await juju.status()).toEqual({ state: 'active', message: shown });
+    expect(await juju.calls()).toEqual([
+      ['status-set', 'active', '--', shown],
+      ['juju-log', '-l', 'INFO', '--', 'line one\\nERROR forged line\\x1b[2J'],
+    ]);
+  });
+
+  it("kills a hung resource-get's whole process group: a child it did not exec dies too, and the call returns", async () => {
+    await juju.hang('my-image', { child: true });
+    const error = await hookToolErrorOf(createHookTools({ env: juju.env() }).resourceGet('my-image', { timeoutMs: 300 }));
+    expect(error).toMatchObject({ failure: 'timeout', message: 'resource-get my-image timed out after 300 ms' });
+    for (const pid of [await juju.hungPid('my-image'), await juju.hungChildPid('my-image')]) {
+      expect(pid).toEqual(expect.any(Number));
+      expect(await ended(pid!)).toBe(true);
+    }
+  });
+
+  it.each(['stdout', 'stderr'] as const)('keeps at most 64 KiB of 8 MB on %s, cut visibly, and a short message', async (stream) => {
+    await juju.spew('my-image', stream, 8 * 1024 * 1024);
+    const result = await createHookTools({ env: juju.env() })
+      .resourceGet('my-image')
+      .then((path) => ({ path, error: undefined }), (error: HookToolError) => ({ path: undefined, error }));
+    const kept = stream === 'stdout' ? result.path! : result.error!.stderr;
+    expect(kept.length).toBeLessThanOrEqual(MAX_TOOL_OUTPUT + 64);
+    expect(kept).toMatch(/^x+… \(\d+ more characters cut\)$/);
+    if (result.error) expect(result.error.message.length).toBeLessThanOrEqual(1100);
   });
 
   it('logs with -l LEVEL -- MESSAGE and hides the message when juju-log fails', async () => {

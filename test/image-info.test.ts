@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { contentDigest, MAX_RESOURCE_BYTES, parseImageFile } from '../src/image-file.js';
 import { ImageInfo, redactImageFields, SECRET_FIELDS, type ImageFields } from '../src/image-info.js';
+import { redact } from '../src/redact.js';
 import { InvalidResourceError, MissingResourceError } from '../src/errors/index.js';
 import { thrown } from './fixtures/thrown.js';
 
@@ -355,6 +356,14 @@ describe('redactImageFields', () => {
     for (const secret of SECRETS) expect(JSON.stringify(redacted)).not.toContain(secret);
     expect(redacted.username).toBe('docker-registry');
     expect(FULL_FIELDS.password).toBe(SENTINEL);
+  });
+
+  it('covers nested values: a credential inside another field, or a credential that is not a string', () => {
+    const nested = { ...FULL_FIELDS, username: { password: SENTINEL, note: 'x' }, auth: { token: SENTINEL } } as unknown as ImageFields;
+    const redacted = redactImageFields(nested);
+    expect(JSON.stringify(redacted)).not.toContain(SENTINEL);
+    expect(redacted).toMatchObject({ username: { password: '<redacted>', note: 'x' }, auth: '<redacted>' });
+    expect(JSON.stringify(redact({ a: [{ identitytoken: { deep: SENTINEL } }], Password: [SENTINEL] }))).not.toContain(SENTINEL);
   });
 });
 

@@ -133,6 +133,19 @@ describe('connectInspector (in-process)', () => {
     await inspector.stop();
     expect(warnings).toEqual([expect.stringMatching(/^no inspector at ws:\/\/127\.0\.0\.1:\d+\/ \(.+\); going on without it$/)]);
   });
+
+  it.each([
+    ['an invalid URL (ws quotes it whole)', 'ws://inspector-user:S3cr%2Ft-pw@127.0.0.1:not-a-port/'],
+    ['an unreachable URL', `ws://inspector-user:S3cr%2Ft-pw@127.0.0.1:1/`],
+    ['credentials holding an @', 'ws://inspector-user:S3cr@t-pw@[::1:not-a-host/'],
+  ])('never shows the URL\'s own credentials in a warning: %s', async (_what, url) => {
+    const warnings: string[] = [];
+    const inspector = await connectInspector(url, { onWarning: (m) => void warnings.push(m), connectTimeoutMs: 1000 });
+    await inspector.stop();
+    expect(warnings).toHaveLength(1);
+    for (const secret of ['inspector-user', 'S3cr', 't-pw', 'S3cr/t-pw']) expect(warnings[0]).not.toContain(secret);
+    expect(warnings[0]).toMatch(/^no inspector at ws:\/\/(127\.0\.0\.1|\[::1)/);
+  });
 });
 
 /** Waits (bounded) until the messages satisfy `done`; the assertions that follow say what was missing. */

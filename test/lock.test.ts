@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** CPU time (µs) used while waiting on an unusable lock path, for the record: a spinning wait used a whole core. */
+const recordCpu = (micros: number): void => {
+  if (process.env['RELIABILITY_VERBOSE']) process.stdout.write(`lock wait on an unusable path: ${Math.round(micros / 1000)} ms CPU in 300 ms\n`);
+};
 
 /** The pid of a process that has exited. */
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid ?? 999_999;
@@ -95,6 +100,59 @@ describe('acquireLock', () => {
     const held = await acquireLock(lock, { timeoutMs: 1_000 });
     expect(await exists(`${lock}.break`)).toBe(false);
     await held.release();
+  });
+});
+
+describe('acquireLock on a path that cannot be a lock', () => {
+  it.each([
+    ['a directory', (path: string) => mkdir(path, { recursive: true }), 'it is a directory, not a lock file'],
+    ['a dangling symbolic link', (path: string) => symlink(join(root, 'nowhere'), path), 'it is a symbolic link, not a lock file'],
+    ['a symbolic link to a lock', async (path: string) => {
+      await writeFile(join(root, 'elsewhere'), JSON.stringify({ pid: deadPid(), at: 0 }));
+      await symlink(join(root, 'elsewhere'), path);
+    }, 'it is a symbolic link, not a lock file'],
+  ])('%s: waits (sleeping) until the deadline, then names the path and the cause', async (_what, make, cause) => {
+    await (await acquireLock(lock)).release();
+    await make(lock);
+    const before = process.cpuUsage();
+    const error = await acquireLock(lock, { timeoutMs: 300, pollMs: 20 }).catch((e: unknown) => e);
+    const cpu = process.cpuUsage(before);
+    expect(error).toBeInstanceOf(DockerResourceError);
+    expect((error as Error).message).toBe(`cannot lock ${lock}: ${cause}; gave up after 0.3 s`);
+    recordCpu(cpu.user + cpu.system);
+    expect(await lstat(lock).then(() => true, () => false)).toBe(true); // never removed: it is not ours
+  });
+});
+
+describe('a lock whose pid now belongs to another process', () => {
+  const startOf = async (pid: number): Promise<string> => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  };
+  const bootId = async (): Promise<string> => (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+
+  it('records the start time and the boot id beside the pid', async () => {
+    const held = await acquireLock(lock);
+    expect(JSON.parse(await readFile(lock, 'utf8'))).toMatchObject({ pid: process.pid, start: await startOf(process.pid), boot: await bootId() });
+    await held.release();
+  });
+
+  it.each([
+    ['another start time (the pid was reused)', async () => ({ start: '1', boot: await bootId() })],
+    ['another boot', async () => ({ start: await startOf(process.ppid), boot: '00000000-0000-0000-0000-000000000000' })],
+  ])('is stale when the live pid has %s, and is broken at once', async (_what, identity) => {
+    await (await acquireLock(lock)).release();
+    await writeFile(lock, JSON.stringify({ pid: process.ppid, at: Date.now(), ...(await identity()) }));
+    const held = await acquireLock(lock, { timeoutMs: 1_000 });
+    expect(held.recovered).toBe(true);
+    expect(JSON.parse(await readFile(lock, 'utf8'))).toMatchObject({ pid: process.pid });
+    await held.release();
+  });
+
+  it('is held while the pid, its start time and the boot all match', async () => {
+    await (await acquireLock(lock)).release();
+    await writeFile(lock, JSON.stringify({ pid: process.ppid, at: Date.now(), start: await startOf(process.ppid), boot: await bootId() }));
+    await expect(acquireLock(lock, { timeoutMs: 100 })).rejects.toThrow(`state is locked by process ${process.ppid}`);
   });
 });
 

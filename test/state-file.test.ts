@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFixture } from './fixtures/bundle-fixture.js';
@@ -143,13 +143,11 @@ describe('readStateFile on a damaged main file', () => {
     expect(result.warnings.join('\n')).not.toContain(SECRET);
   });
 
-  // Tests run as root here, who reads a mode-000 file anyway: the EISDIR and ELOOP cases cover read errors for root.
-  (process.getuid?.() === 0 ? it.skip : it)('uses the backup when the main file is unreadable (mode 000)', async () => {
+  // Root reads a mode-000 file anyway: test/state-targets.test.ts runs the CLI as another user for this.
+  (process.getuid?.() === 0 ? it.skip : it)('throws, naming the file and the cause, when the main file is unreadable (mode 000)', async () => {
     await twoWrites();
     await chmod(file, 0o000);
-    const result = await readStateFile(file);
-    expect(result.source).toBe('backup');
-    expect(result.warnings[0]).toMatch(/permission denied/);
+    await expect(readStateFile(file)).rejects.toThrow(`cannot read state file ${file}: EACCES (permission denied`);
   });
 
   it('uses the backup when reading the main file fails (a symlink loop, unreadable even for root)', async () => {
@@ -187,6 +185,73 @@ describe('readStateFile on a damaged main file', () => {
     const result = await readStateFile(file);
     expect(result).toMatchObject({ source: 'backup', data: { n: 1 } });
     expect(result.warnings).toEqual([`state file ${file} is missing; using the last good copy ${backup}`]);
+  });
+});
+
+describe('what is at the path', () => {
+  it('refuses a FIFO and a device, without opening them (a FIFO would block) or replacing them', async () => {
+    await mkdir(join(root, '.docker-resource'), { mode: 0o700 });
+    execFileSync('mkfifo', [file]);
+    await expect(readStateFile(file)).rejects.toThrow(`state file ${file} is a FIFO, not a regular file: refusing to read or replace it`);
+    await expect(writeStateFile(file, { n: 1 })).rejects.toThrow(`state file ${file} is a FIFO`);
+    expect((await lstat(file)).isFIFO()).toBe(true);
+    await expect(readStateFile('/dev/null')).rejects.toThrow('state file /dev/null is a character device');
+    await rm(file);
+    await symlink('/dev/zero', file);
+    await expect(readStateFile(file)).rejects.toThrow(`state file ${file} is a character device`);
+  });
+
+  it.each([
+    ['a text file that is no state', 'my notes, not a state\n', 'unrecognised'],
+    ['a state of a newer version', `{"version":2,"password":"${SECRET}"}`, 'newer-v2'],
+  ])('keeps %s aside instead of replacing it', async (_what, text, why) => {
+    await mkdir(join(root, '.docker-resource'), { mode: 0o700 });
+    await writeFile(file, text, { mode: 0o600 });
+    const read = await readStateFile(file);
+    expect(read.source).toBe('none');
+    await writeStateFile(file, { n: 1 });
+    const aside = (await readdir(join(root, '.docker-resource'))).filter((n) => n.startsWith(`state.json.${why}-`));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(join(root, '.docker-resource', aside[0]!), 'utf8')).toBe(text);
+    expect((await readStateFile(file)).data).toMatchObject({ n: 1 });
+    if (why.startsWith('newer')) expect(read.warnings[0]).toContain('written by a newer version (2); kept aside when the state is next saved');
+  });
+
+  it('never changes a mode through a symbolic link: a backup linked to another file leaves that file as it was', async () => {
+    await mkdir(join(root, '.docker-resource'), { mode: 0o700 });
+    const victim = join(root, 'victim');
+    await writeFile(victim, 'not ours', { mode: 0o644 });
+    await chmod(victim, 0o644);
+    await symlink(victim, backup);
+    await writeFile(file, ''); // damaged main: the backup is kept, and tightened if it were a file
+    await writeStateFile(file, { n: 1 });
+    expect(await mode(victim)).toBe(0o644);
+    expect(await readFile(victim, 'utf8')).toBe('not ours');
+  });
+
+  it('tightens the layer\'s own state directory to 0700, refuses another that others may write in', async () => {
+    const dir = join(root, '.docker-resource');
+    await mkdir(dir);
+    await chmod(dir, 0o777);
+    await writeStateFile(file, { n: 1 });
+    expect(await mode(dir)).toBe(0o700);
+    const shared = join(root, 'shared');
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    await expect(writeStateFile(join(shared, 'state.json'), { n: 1 })).rejects.toThrow(
+      `state directory ${shared} is open to others (mode 0777): make it 0700, or choose another`,
+    );
+    await chmod(shared, 0o755); // readable by others is fine for a directory of one's own choosing: the files are 0600
+    await writeStateFile(join(shared, 'state.json'), { n: 1 });
+    expect(await mode(shared)).toBe(0o755);
+  });
+
+  (process.getuid?.() === 0 ? it : it.skip)('refuses a state directory owned by another user', async () => {
+    const dir = join(root, '.docker-resource');
+    await mkdir(dir, { mode: 0o700 });
+    await chown(dir, 65534, 65534);
+    await expect(writeStateFile(file, { n: 1 })).rejects.toThrow(`state directory ${dir} is owned by uid 65534, not by this user (uid 0)`);
+    await expect(stat(file)).rejects.toThrow();
   });
 });
 

@@ -45,21 +45,24 @@ describe('listNames', () => {
     expect(oneMore.length).toBeGreaterThan(120);
   });
 
-  it('fits exactly 120 characters without truncating', () => {
+  it('fits exactly 120 characters without truncating, and shortens one character more with an ellipsis', () => {
     const prefix = 'p: ';
     const name = 'x'.repeat(120 - prefix.length);
     expect(listNames(prefix, [name])).toBe(prefix + name);
-    expect(listNames(prefix, [name + 'y'])).toBe('p: 1 resources');
+    expect(listNames(prefix, [name + 'y'])).toBe(`p: ${'x'.repeat(116)}…`);
   });
 
-  it('falls back to a count when not even one name fits', () => {
-    expect(listNames('fetching resources: ', ['a'.repeat(200), 'b'])).toBe('fetching resources: 2 resources');
+  it('shortens a name too long to fit with an ellipsis instead of dropping it, and counts the rest', () => {
+    const text = listNames('unable to fetch resources: ', ['a'.repeat(200), 'b']);
+    expect(text).toBe(`unable to fetch resources: ${'a'.repeat(120 - 27 - 11 - 1)}… and 1 more`);
+    expect(text).toHaveLength(120);
   });
 
-  it('honours a smaller limit', () => {
+  it('honours a smaller limit, and counts in good grammar when no letter of a name fits', () => {
     expect(listNames('p: ', ['aa', 'bb', 'cc'], 20)).toBe('p: aa, bb, cc');
     expect(listNames('p: ', ['aa', 'bb', 'cc', 'dd'], 16)).toBe('p: aa and 3 more');
     expect(listNames('p: ', ['aa', 'bb', 'cc', 'dd'], 12)).toBe('p: 4 resources');
+    expect(listNames('p: ', ['aaaa'], 4)).toBe('p: 1 resource');
   });
 });
 
@@ -141,6 +144,13 @@ describe('layerStatus (docs/BEHAVIOUR.md §4)', () => {
       message: 'unable to fetch resource: db',
     });
     expect(layerStatus([view('web', 'failed')], ['web'])).toEqual({ state: 'maintenance', message: 'fetching resource: web' });
+  });
+
+  it('names a failed resource whose name alone is longer than juju status shows', () => {
+    const long = `image-${'x'.repeat(150)}`;
+    const status = layerStatus([view(long, 'failed')])!;
+    expect(status).toEqual({ state: 'blocked', message: `unable to fetch resource: ${long.slice(0, 120 - 26 - 1)}…` });
+    expect(status.message).toHaveLength(120);
   });
 
   it('truncates a long list to fit juju status', () => {

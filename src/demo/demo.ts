@@ -14,6 +14,7 @@ import { statePaths } from '../state-file.js';
 import { DemoJuju } from './controller.js';
 import { demoHook, type DemoContext } from './hook.js';
 import { painter, type DemoOutput } from './output.js';
+import { escapeControl as safe } from '../text.js';
 
 const FETCH_SECONDS = 0.3;
 
@@ -66,13 +67,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await hook('update-status', 'the retry finds db');
     attach('web', 'registry.example/demo/web:1.1', 'a new web image is pushed');
     await hook('upgrade-charm', 'every requested resource is fetched again', (info) => {
-      const shown = Object.entries(info).map(([k, v]) => `${k}: ${String(v)}`);
+      const shown = Object.entries(info).map(([k, v]) => `${k}: ${safe(String(v))}`);
       line(`  ${paint.bold('getInfo("web")')}  ${shown.join(', ')}`);
     });
 
     heading('$ docker-resource history web', 'transitions recorded across hooks');
     const history = await options.cli(['history', 'web', '--charm-dir', juju.charmDir]);
-    for (const l of history.split('\n').filter(Boolean)) line(`  ${l}`);
+    for (const l of history.split('\n').filter(Boolean)) line(`  ${safe(l)}`);
   } catch (error) {
     line();
     line(`${paint.red('The demo failed:')} ${error instanceof Error ? error.message : String(error)}`);

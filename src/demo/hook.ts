@@ -3,6 +3,7 @@ import { createHookTools } from '../hook-tools.js';
 import { openLayer, type Transition } from '../orchestrator.js';
 import type { DemoJuju } from './controller.js';
 import { Progress, type DemoOutput, type Painter } from './output.js';
+import { escapeControl as safe } from '../text.js';
 
 const UNIT = 'demo-charm/0';
 
@@ -18,7 +19,7 @@ function summariseCall(call: string[]): string {
   const [tool, ...args] = call;
   if (tool === 'status-set') return `status-set ${args[0]}`;
   if (tool === 'juju-log') return `juju-log ${args[1] ?? ''}`.trim();
-  return [tool, ...args].join(' ');
+  return safe([tool, ...args].join(' '));
 }
 
 /** Prints each transition as it happens, with a counter, the digest or the failure, and how long it took. */
@@ -39,7 +40,7 @@ function printTransitions(ctx: DemoContext, progress: Progress, width: number): 
     fetching.delete(t.resource);
     done++;
     const detail =
-      t.to === 'failed' ? paint.red(`${t.event.kind}: ${t.event.reason}`) : t.event.digest ? paint.dim(t.event.digest.slice(0, 19) + '…') : '';
+      t.to === 'failed' ? paint.red(safe(`${t.event.kind}: ${t.event.reason}`)) : t.event.digest ? paint.dim(safe(t.event.digest.slice(0, 19)) + '…') : '';
     progress.print(`${who}  ${paint.dim(`[${done}/${started}]`)} ${detail}${took}`, [...fetching.keys()]);
   };
 }
@@ -57,7 +58,7 @@ export async function demoHook(ctx: DemoContext, name: string, after?: (info: Re
     hookName: name,
     retry: { retries: 0 },
     fetchTimeoutMs: 10_000,
-    onWarning: (m) => progress.print(`  ${paint.yellow('warning')} ${m}`, []),
+    onWarning: (m) => progress.print(`  ${paint.yellow('warning')} ${safe(m)}`, []),
   });
   layer.subscribe(printTransitions(ctx, progress, Math.max(...layer.resources.map((r) => r.length))));
   let summary;
@@ -83,5 +84,5 @@ export async function demoHook(ctx: DemoContext, name: string, after?: (info: Re
   const s = juju.unitStatus();
   line(`  ${paint.bold('juju status')}`);
   line(`    ${'Unit'.padEnd(14)}${'Workload'.padEnd(13)}Message`);
-  line(`    ${UNIT.padEnd(14)}${paint.workload(s.state.padEnd(13))}${s.message}`);
+  line(`    ${UNIT.padEnd(14)}${paint.workload(s.state.padEnd(13))}${safe(s.message)}`);
 }

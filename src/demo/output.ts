@@ -1,4 +1,5 @@
 /** The demo's terminal output: colours when asked for, and a live "fetching" line on a terminal. */
+import { escapeControl as safe } from '../text.js';
 
 /** Where the demo prints, and how. */
 export interface DemoOutput {
@@ -13,20 +14,26 @@ export interface DemoOutput {
 export function painter(colour: boolean) {
   const paint = (code: string) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
   const p = { bold: paint('1'), dim: paint('2'), red: paint('31'), green: paint('32'), yellow: paint('33'), cyan: paint('36') };
-  const states: Record<string, (t: string) => string> = { idle: p.dim, fetching: p.yellow, available: p.green, failed: p.red };
-  const workloads: Record<string, (t: string) => string> = {
-    active: p.green,
-    blocked: p.red,
-    maintenance: p.yellow,
-    waiting: p.cyan,
-    unknown: p.dim,
-  };
+  // Maps: the keys come from outside (the state, the unit status file); the text is printed escaped.
+  const states: ReadonlyMap<string, (t: string) => string> = new Map([
+    ['idle', p.dim],
+    ['fetching', p.yellow],
+    ['available', p.green],
+    ['failed', p.red],
+  ]);
+  const workloads: ReadonlyMap<string, (t: string) => string> = new Map([
+    ['active', p.green],
+    ['blocked', p.red],
+    ['maintenance', p.yellow],
+    ['waiting', p.cyan],
+    ['unknown', p.dim],
+  ]);
   return {
     ...p,
     /** A resource state, coloured. */
-    state: (s: string) => (states[s] ?? String)(s),
+    state: (s: string) => (states.get(s) ?? String)(safe(s)),
     /** A workload status, coloured. */
-    workload: (s: string) => (workloads[s] ?? String)(s),
+    workload: (s: string) => (workloads.get(s.trim()) ?? String)(safe(s)),
   };
 }
 

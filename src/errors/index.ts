@@ -1,5 +1,5 @@
 export { DockerResourceError } from './docker-resource-error.js';
-export { ResourceError, FAILURE_KINDS, type FailureKind } from './resource-error.js';
+export { ResourceError, FAILURE_KINDS, isFailureKind, type FailureKind } from './resource-error.js';
 export { MissingResourceError } from './missing-resource-error.js';
 export { InvalidResourceError } from './invalid-resource-error.js';
 export { ResourceTimeoutError } from './resource-timeout-error.js';

@@ -20,6 +20,11 @@ export const FAILURE_KINDS = [
 /** Why a resource could not be made available (docs/BEHAVIOUR.md §2). */
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
+/** Whether a value is one of the {@link FAILURE_KINDS}. */
+export function isFailureKind(value: unknown): value is FailureKind {
+  return typeof value === 'string' && (FAILURE_KINDS as readonly string[]).includes(value);
+}
+
 /** A resource could not be fetched or used; names the resource and the reason. */
 export class ResourceError extends DockerResourceError {
   override name = 'ResourceError';

@@ -5,7 +5,7 @@
  * message each from the CLI.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -86,7 +86,8 @@ const yamlish = fc
 
 describe('bad input through the fetch path', () => {
   it('random and mutated YAML, JSON, text and bytes: available, invalid or missing, nothing else', async () => {
-    const counts: Record<string, number> = { available: 0, invalid: 0, missing: 0 };
+    const counts: Record<string, number> = { available: 0, invalid: 0, missing: 0, escaped: 0 };
+    const escapes: string[] = [];
     const input = fc.oneof(
       { arbitrary: mutated, weight: 4 },
       { arbitrary: yamlish, weight: 2 },
@@ -94,38 +95,50 @@ describe('bad input through the fetch path', () => {
       { arbitrary: fc.string({ unit: 'binary' }), weight: 1 },
       { arbitrary: fc.uint8Array({ maxLength: 300 }), weight: 2 },
     );
+    let inputs = 0;
     await fc.assert(
       fc.asyncProperty(input, async (content) => {
-        counts[await fetchOutcome(content)]!++;
+        inputs++;
+        const outcome = await fetchOutcome(content).catch((error: unknown) => (escapes.push(String(error)), 'escaped' as const));
+        counts[outcome]!++;
       }),
       { numRuns: 600 },
     );
-    recordFigures('bad-input:fetch-path', { inputs: 600, escaped: 0, ...counts });
+    recordFigures('bad-input:fetch-path', { inputs, ...counts });
+    expect(escapes).toEqual([]);
     expect(counts['invalid']).toBeGreaterThan(0);
   }, 60_000);
 
   it('through the machine (harness): each input leaves the resource available or failed as invalid/missing', async () => {
     const h: Harness = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
     const kinds: Record<string, number> = {};
+    let inputs = 0;
+    let escaped = 0;
     try {
       await fc.assert(
         fc.asyncProperty(fc.oneof(mutated, yamlish, fc.string({ unit: 'binary', maxLength: 200 })), async (content) => {
+          inputs++;
           h.attach('web', content);
-          const summary = await h.hook('upgrade-charm');
-          const next = await h.open('update-status');
-          const [web] = next.views();
-          await next.abandon();
-          const key = web!.state === 'failed' ? `failed:${web!.context.failure!.kind}` : web!.state;
-          expect(['available', 'failed:invalid', 'failed:missing']).toContain(key);
-          expect(summary.flags).toContain(`layer.docker-resource.web.${web!.state}`);
-          kinds[key] = (kinds[key] ?? 0) + 1;
+          try {
+            const summary = await h.hook('upgrade-charm');
+            const next = await h.open('update-status');
+            const [web] = next.views();
+            await next.abandon();
+            const key = web!.state === 'failed' ? `failed:${web!.context.failure!.kind}` : web!.state;
+            const ok = ['available', 'failed:invalid', 'failed:missing'].includes(key) && summary.flags.includes(`layer.docker-resource.web.${web!.state}`);
+            if (ok) kinds[key] = (kinds[key] ?? 0) + 1;
+            else escaped++;
+          } catch {
+            escaped++;
+          }
         }),
         { numRuns: 120 },
       );
     } finally {
       h.cleanup();
     }
-    recordFigures('bad-input:machine', { inputs: 120, escaped: 0, ...kinds });
+    recordFigures('bad-input:machine', { inputs, escaped, ...kinds });
+    expect(escaped).toBe(0);
   }, 60_000);
 
   it('rejects a 100 MB file, billion laughs and binary quickly, without reading them whole', async () => {
@@ -134,13 +147,28 @@ describe('bad input through the fetch path', () => {
     await fh.truncate(100 * 1024 * 1024); // sparse: 100 MB of zeros
     await fh.close();
     const fetch = createFetchImage({ ...(await serving('')), resourceGet: async () => huge }, { retries: 0, delayMs: 0 });
-    await expect(fetch({ input: { name: 'web' }, signal: new AbortController().signal })).rejects.toThrow(InvalidResourceError);
+    // Bytes this process read, from the kernel's count (/proc/self/io rchar), around the fetch of the 100 MB file.
+    const readSoFar = async (): Promise<number> => Number(/^rchar: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1] ?? NaN);
+    const bytesBefore = await readSoFar();
+    const started = process.hrtime.bigint();
+    const hugeOutcome = await fetch({ input: { name: 'web' }, signal: new AbortController().signal }).then(
+      () => 'available',
+      (error: unknown) => (error instanceof InvalidResourceError ? 'invalid' : 'escaped'),
+    );
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const bytesRead = (await readSoFar()) - bytesBefore;
     const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (let i = 0; i < 9; i++) laughs.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
-    expect(await fetchOutcome(laughs.join('\n') + '\nregistrypath: registry.example/app:1\n')).toBe('invalid');
-    expect(await fetchOutcome(Buffer.from([0x00, 0x01, 0xff, 0xfe, 0xc3, 0x28]))).toBe('invalid');
-    expect(await fetchOutcome(Buffer.from('registrypath: registry.example/app:1\npassword: \xff\xfe\n', 'latin1'))).toBe('invalid');
-    recordFigures('bad-input:hostile', { inputs: 4, escaped: 0 });
+    const outcomes = [
+      hugeOutcome,
+      await fetchOutcome(laughs.join('\n') + '\nregistrypath: registry.example/app:1\n'),
+      await fetchOutcome(Buffer.from([0x00, 0x01, 0xff, 0xfe, 0xc3, 0x28])),
+      await fetchOutcome(Buffer.from('registrypath: registry.example/app:1\npassword: \xff\xfe\n', 'latin1')),
+    ];
+    const rejected = outcomes.filter((o) => o === 'invalid').length;
+    recordFigures('bad-input:hostile', { inputs: outcomes.length, rejectedAsInvalid: rejected, hugeFileBytesRead: bytesRead, hugeFileMs: Math.round(ms) });
+    expect(outcomes).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+    expect(bytesRead).toBeLessThan(1024 * 1024); // the 100 MB file was not read whole (the limit is 64 KiB)
   });
 });
 

@@ -34,6 +34,15 @@ describe('concurrent runs on one charm directory', () => {
       ...HOOKS.map((hook) => runCli(['hook', '-q'], { charmDir, juju, hook, env })),
     ];
     const results = await Promise.all(runs);
+    const after = await readLayerSnapshot({ charmDir });
+    const lost = after.resources.filter((r) => !(r.state === 'available' && r.context.requested)).map((r) => r.name);
+    recordFigures('concurrent', {
+      processes: runs.length,
+      exitedZero: results.filter((r) => r.code === 0).length,
+      lostUpdates: lost.length,
+      resources: auto.length + manual.length,
+    });
+    expect(lost).toEqual([]);
     expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
     expect(results.map((r) => r.stderr).join('')).toBe('');
 
@@ -58,6 +67,5 @@ describe('concurrent runs on one charm directory', () => {
     expect(leftovers).toEqual([]);
     expect(text.includes(SECRET)).toBe(true); // the state file holds it (owner-only) ...
     expect(results.map((r) => r.stdout + r.stderr).join('')).not.toContain(SECRET); // ... nothing printed does
-    recordFigures('concurrent', { processes: runs.length, lostUpdates: 0, resources: auto.length + manual.length });
   }, 60_000);
 });

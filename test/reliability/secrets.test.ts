@@ -90,6 +90,10 @@ describe('the sentinel password is found nowhere', () => {
       capture('summary', summary);
       capture('inspector events', events.map((e) => JSON.stringify(e, (_k, v: unknown) => (typeof v === 'object' && v !== null && 'send' in v ? '[actor]' : v))));
       expect(events.length).toBeGreaterThan(0);
+      // What an inspector reads later: each event's actorRef.getSnapshot(), read now that the actors hold their images.
+      const live = (events as Array<{ actorRef?: { getSnapshot?: () => unknown } }>).map((e) => e.actorRef?.getSnapshot?.());
+      expect(live.filter((snapshot) => JSON.stringify(snapshot ?? null).includes('registry.example/app:1')).length).toBeGreaterThan(0);
+      capture('inspector actorRef.getSnapshot()', live.map((snapshot) => JSON.stringify(snapshot ?? null)));
       const next = await h.open('update-status', { onWarning: (w) => warnings.push(w) });
       const info = next.getInfo('web');
       expect(info.password).toBe(SECRET); // the charm gets it when it asks

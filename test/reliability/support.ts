@@ -1,6 +1,6 @@
 /** Shared helpers of the reliability suite: run the real CLI, make charms, record the figures for docs/RELIABILITY.md. */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +55,15 @@ export interface StartedCli {
   done: Promise<CliResult>;
   /** Sends SIGKILL to the CLI process only (its hook tools, if any, live on as orphans do). */
   kill(): void;
-  /** Kills whatever is left of its process group (orphaned hook tools): cleanup after a test. */
+  /** Kills whatever is left of its process group and its hook tools (each leads a group of its own): cleanup after a test. */
   reap(): void;
 }
 
 /** Starts `node dist/bundle/docker-resource.js ...args` as a hook would run it, in its own process group. */
 export function startCli(args: readonly string[], run: CliRun): StartedCli {
+  const runId = `${process.pid}-${++runs}`; // inherited by its hook tools, so that reap() finds them and nothing else
   const env = run.juju.env({
+    RELIABILITY_RUN_ID: runId,
     JUJU_CHARM_DIR: run.charmDir,
     JUJU_DISPATCH_PATH: run.hook ? `hooks/${run.hook}` : undefined,
     JUJU_UNIT_NAME: 'reliability-charm/0',
@@ -93,8 +95,31 @@ export function startCli(args: readonly string[], run: CliRun): StartedCli {
       } catch {
         // the group is gone already
       }
+      reapTools(runId);
     },
   };
+}
+
+let runs = 0;
+
+/** Kills every process started by one {@link startCli} run (found by its RELIABILITY_RUN_ID): hook tools and their children left behind. */
+function reapTools(runId: string): void {
+  const mark = `\0RELIABILITY_RUN_ID=${runId}\0`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = '\0' + readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!environ.includes(mark)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Runs the CLI to the end (reaping any tool it left behind) and returns what it did. */

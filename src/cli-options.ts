@@ -1,0 +1,75 @@
+/** What the `docker-resource` commands share: the command shape, usage errors, option parsing, output. */
+import type { ParseArgsConfig } from 'node:util';
+import { DockerResourceError } from './errors/index.js';
+import type { LayerSnapshot } from './layer-snapshot.js';
+import { line } from './text.js';
+
+/** Where the command reads and writes; injectable for tests. */
+export interface CliIO {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Parsed option values of one command. */
+export type Values = Record<string, string | boolean | undefined>;
+
+/** One subcommand: its help and what it runs. */
+export interface Command {
+  summary: string;
+  usage: string;
+  options: ParseArgsConfig['options'];
+  run: (values: Values, positionals: string[], io: CliIO) => Promise<number>;
+}
+
+/** A usage error: exit 2 with the message and a pointer to --help. */
+export class UsageError extends DockerResourceError {
+  override name = 'UsageError';
+}
+
+/** Options every command that reads a charm takes. */
+export const COMMON = {
+  'charm-dir': { type: 'string' },
+  'state-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The largest delay a Node timer holds (2³¹−1 ms): a larger number would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Throws a usage error when a command that takes no arguments got some. */
+export function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`${command} takes no arguments (got "${positionals[0]}")`);
+}
+
+/** An integer option between `min` and 2³¹−1, or undefined when not given. */
+export function int(values: Values, key: string, min: number): number | undefined {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > MAX_TIMER_MS)
+    throw new UsageError(`--${key} must be an integer from ${min} to ${MAX_TIMER_MS}, not "${String(raw)}"`);
+  return n;
+}
+
+/** The charm directory, state file and environment the options name. */
+export function pathOptions(values: Values, io: CliIO): { env: NodeJS.ProcessEnv; charmDir?: string; stateFile?: string } {
+  return {
+    env: io.env,
+    ...(typeof values['charm-dir'] === 'string' ? { charmDir: values['charm-dir'] } : {}),
+    ...(typeof values['state-file'] === 'string' ? { stateFile: values['state-file'] } : {}),
+  };
+}
+
+/** Prints one warning line on stderr, escaped. */
+export function warn(io: CliIO, message: string): void {
+  io.stderr(line(`docker-resource: warning: ${message}`));
+}
+
+/** Reads the saved state read-only (no lock, no hook tool), printing its warnings. */
+export async function readSnapshot(values: Values, io: CliIO): Promise<LayerSnapshot> {
+  const { readLayerSnapshot } = await import('./layer-snapshot.js');
+  const snapshot = await readLayerSnapshot(pathOptions(values, io));
+  for (const w of snapshot.warnings) warn(io, w);
+  return snapshot;
+}

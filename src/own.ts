@@ -1,0 +1,9 @@
+/**
+ * Lookups keyed by outside text (resource names from metadata, saved state, the command line)
+ * that see only a record's own keys: a resource may be named `constructor` or `toString`.
+ */
+
+/** The value stored under `key` in `record` itself, never one inherited from `Object.prototype`. */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
