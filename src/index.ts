@@ -45,6 +45,8 @@ export {
   type FetchInput,
   type FetchOutput,
   type ResourceEntered,
+  type VerifyInput,
+  type VerifyOutput,
 } from '../machines/resource.machine.js';
 export type { Cause } from '../machines/resource.events.js';
 export {
