@@ -126,9 +126,9 @@ export function nextFetches(context: LayerContext): { start: Queued[]; queue: Qu
 
 const views = (context: LayerContext) => context.names.map((name) => ({ name, state: stateOf(context, name) }));
 
-/** The layer's own status and the charm's, combined by priority. */
+/** The layer's own status (unless `set-status` is off) and the charm's, combined by priority. */
 function desired(context: LayerContext, fetching: readonly string[] = []): Status | null {
-  return combineStatuses([layerStatus(views(context), fetching), context.charmStatus]);
+  return combineStatuses([context.setStatus ? layerStatus(views(context), fetching) : null, context.charmStatus]);
 }
 
 /** Whether setting `status` would change what the unit shows. */
@@ -159,9 +159,11 @@ export interface FinalStatus {
   askFirst: boolean;
 }
 
-/** The status the hook must end with, or null when the unit already shows the right one. */
+/**
+ * The status the hook must end with, or null when the unit already shows the right one. With
+ * `set-status` off the layer adds nothing of its own, but a status the charm set through it is set.
+ */
 export function finalStatus(context: LayerContext): FinalStatus | null {
-  if (!context.setStatus) return null;
   const status = desired(context);
   if (status) return differs(context, status) ? { status, askFirst: false } : null;
   const last = context.status;
@@ -169,7 +171,7 @@ export function finalStatus(context: LayerContext): FinalStatus | null {
   // The layer's own status must not outlive the hook in which it stopped being true.
   if (last?.owner === 'layer' && last.state !== 'active') return { status: cleared, askFirst: !context.statusSetNow && !context.statusInDoubt };
   // After a killed hook the unit may show that hook's status (maintenance, say): replace it.
-  if (context.statusInDoubt && last?.owner !== 'charm') return { status: cleared, askFirst: false };
+  if (context.setStatus && context.statusInDoubt && last?.owner !== 'charm') return { status: cleared, askFirst: false };
   return null;
 }
 

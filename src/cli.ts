@@ -1,7 +1,7 @@
 /** The `docker-resource` command: the layer for any charm, even a bash one. */
 import { parseArgs } from 'node:util';
 import { HOOK_COMMANDS } from './cli-hook.js';
-import { UsageError, type CliIO, type Command, type Values } from './cli-options.js';
+import { parseOptions, UsageError, usageOf, type CliIO, type Command, type Values } from './cli-options.js';
 import { READ_COMMANDS } from './cli-read.js';
 import { demoCommand } from './cli-demo.js';
 import { DockerResourceError, ResourceError } from './errors/index.js';
@@ -43,12 +43,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (!command) throw new UsageError(`unknown command "${name}"`);
     let parsed;
     try {
-      parsed = parseArgs({ args: [...rest], options: command.options ?? {}, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: [...rest], options: parseOptions(command), allowPositionals: true, strict: true });
     } catch (error) {
       throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^Unknown option/, `unknown option for "${name}"`));
     }
     if (parsed.values['help']) {
-      io.stdout(`Usage: ${command.usage}\n`);
+      io.stdout(usageOf(name, command));
       return 0;
     }
     return await command.run(parsed.values as Values, parsed.positionals, io);
