@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { HOOK_COMMANDS } from './cli-hook.js';
 import { parseOptions, UsageError, usageOf, type CliIO, type Command, type Values } from './cli-options.js';
 import { READ_COMMANDS } from './cli-read.js';
+import { REPORT_COMMANDS } from './cli-report.js';
 import { demoCommand } from './cli-demo.js';
 import { DockerResourceError, ResourceError } from './errors/index.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -12,7 +13,12 @@ export type { CliIO } from './cli-options.js';
 export { formatTransition } from './cli-hook.js';
 
 /** Every command, by name (a Map: the name comes from the command line). */
-const COMMANDS: ReadonlyMap<string, Command> = new Map([...HOOK_COMMANDS, ...READ_COMMANDS, ['demo', demoCommand((argv, io) => main(argv, io))]]);
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ...HOOK_COMMANDS,
+  ...READ_COMMANDS,
+  ...REPORT_COMMANDS,
+  ['demo', demoCommand((argv, io) => main(argv, io))],
+]);
 
 const MAIN_HELP = `docker-resource: Juju oci-image resources for any charm
 

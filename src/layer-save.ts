@@ -34,6 +34,7 @@ export async function saveLayerState(input: SaveInput, ctx: SaveContext): Promis
     charmStatus: input.charmStatus,
     resources,
     history: ctx.log.historiesOf(input.names),
+    hooks: ctx.log.hooksToSave(),
     ...(ctx.charm ? { charm: ctx.charm } : {}),
   };
   try {

@@ -49,25 +49,29 @@ function inspector(user: LayerOptions['inspect']): ((event: InspectionEvent) => 
 export function startLayer(input: StartInput): Started {
   const { options, io, log, context } = input;
   const hook = context.hook;
+  const now = (): string => (options.now?.() ?? new Date()).toISOString();
   const actor = startLayerActor(context, input.saved, {
     tools: input.tools,
     retry: options.retry,
     fetchTimeoutMs: options.fetchTimeoutMs,
     registry: { env: options.env ?? process.env, timeoutMs: options.registry?.timeoutMs, fetch: options.registry?.fetch },
     onToolError: (error) => io.noteError(error),
-    notifyTransition: (t) => log.record(toTransition(t, (options.now?.() ?? new Date()).toISOString(), hook)),
+    notifyTransition: (t) => log.record(toTransition(t, now(), hook)),
     logFailure: ({ name, kind, reason }) => io.log(`resource "${name}" unavailable (${kind}): ${reason}`, 'ERROR'),
     warn: (message) => io.warn(message),
     warnUnverified: ({ name, reason }) => io.warn(`resource "${name}": the registry could not confirm the image (${reason}); it stays available and is asked again in the next hook`),
     toolFailed: ({ tool, message }) => io.toolFailed(tool, message),
-    saveState: (save, self) =>
+    // The save runs in `committing`, before an observer of the actor hears of that phase: record it here.
+    saveState: (save, self) => (
+      log.phase('committing', now()),
       saveLayerState(save, {
         stateFile: input.stateFile,
         resources: persistedResources(self, save.names),
         log,
         charm: input.charm,
         onError: (m) => io.warn(m, 'ERROR'),
-      }),
+      })
+    ),
     inspect: inspector(options.inspect),
   });
   const children = new Map(context.names.map((name) => [name, actor.system.get(name) as ResourceActor]));

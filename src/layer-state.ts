@@ -2,7 +2,7 @@
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
 import type { CharmCache } from './charm.js';
 import type { FailureKind } from './errors/index.js';
-import { checkCharmCache, checkHistoryEntry, checkResource } from './state-check.js';
+import { checkCharmCache, checkHistoryEntry, checkHookRecord, checkResource } from './state-check.js';
 import { readStateFile, STATE_VERSION } from './state-file.js';
 import { isStatusState, type Status } from './status.js';
 import { isResourceName } from './resource-name.js';
@@ -39,6 +39,14 @@ export interface HistoryEntry {
   registryDigest?: string;
 }
 
+/** One hook that changed something, as the layer machine went through it: its phases with their times. */
+export interface HookRecord {
+  /** The hook's name. */
+  hook: string | null;
+  /** The layer machine's states (`open`, `planning`, `fetching`, `committing`…), each with when it was entered (ISO 8601). */
+  phases: Array<{ at: string; state: string }>;
+}
+
 /** Everything that lasts from one hook to the next. */
 export interface LayerState {
   version: number;
@@ -54,6 +62,8 @@ export interface LayerState {
   history: Record<string, HistoryEntry[]>;
   /** The charm files as last parsed (a cache: dropped when unusable). */
   charm?: CharmCache;
+  /** The last hooks that wrote the state (at most `historyLimit`), oldest first: a replay shows the layer actor of each. */
+  hooks?: HookRecord[];
 }
 
 /** The state of a charm that has never run a hook with the layer. */
@@ -101,6 +111,12 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
     state.history[name] = kept;
     if (problems.length > 0)
       warnings.push(`saved history of resource "${name}": dropped ${problems.length} unusable ${problems.length === 1 ? 'entry' : 'entries'} (${problems[0]})`);
+  }
+  if (Array.isArray(data['hooks'])) {
+    const hooks = data['hooks'].map(checkHookRecord);
+    state.hooks = hooks.flatMap((h) => ('ok' in h ? [h.ok] : []));
+    const dropped = hooks.length - state.hooks.length;
+    if (dropped > 0) warnings.push(`saved hook records: dropped ${dropped} unusable ${dropped === 1 ? 'record' : 'records'}`);
   }
   return state;
 }

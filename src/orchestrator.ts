@@ -75,7 +75,8 @@ export class DockerResourceLayer {
     this.#saved = new Map(Object.entries(init.state.resources));
     this.#io = new LayerIO(init.tools, init.options.onWarning);
     const onListenerError = (e: unknown) => this.#io.warn(`a transition listener threw: ${(e as Error).message}`);
-    this.#log = new TransitionLog(new Map(Object.entries(init.state.history)), init.options.historyLimit ?? 20, onListenerError);
+    const saved = { history: new Map(Object.entries(init.state.history)), hooks: init.state.hooks ?? [], hook: init.context.hook };
+    this.#log = new TransitionLog(saved, init.options.historyLimit ?? 20, onListenerError);
     for (const warning of init.warnings) this.#io.warn(warning);
     if (init.context.statusInDoubt)
       this.#io.warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
@@ -254,13 +255,17 @@ export class DockerResourceLayer {
       const { tools, options, state, stateFile } = this.#init;
       const started = startLayer({ context: this.#context, saved: this.#saved, tools, options, stateFile, charm: state.charm, io: this.#io, log: this.#log });
       started.actor.subscribe({ next: () => this.#sync(started.actor), error: () => undefined });
+      this.#sync(started.actor);
       return (this.#ready = started);
     }));
   }
 
-  /** Takes the actor's context as the facade's, and returns it. */
+  /** Takes the actor's context as the facade's (and its phase for the hook's record), and returns it. */
   #sync(actor: LayerActor): LayerContext {
-    return (this.#context = actor.getSnapshot().context);
+    const snapshot = actor.getSnapshot();
+    const phase = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+    this.#log.phase(phase, (this.#init.options.now?.() ?? new Date()).toISOString());
+    return (this.#context = snapshot.context);
   }
 
   #known(name: string): void {

@@ -6,7 +6,7 @@
 import type { ResourceState } from '../machines/resource.machine.js';
 import type { CharmCache, CharmResource } from './charm.js';
 import { isFailureKind } from './errors/index.js';
-import type { HistoryEntry, PersistedResource } from './layer-state.js';
+import type { HistoryEntry, HookRecord, PersistedResource } from './layer-state.js';
 import { isResourceName } from './resource-name.js';
 import { cap, MAX_REASON_LENGTH } from './text.js';
 
@@ -121,4 +121,24 @@ export function checkCharmCache(value: unknown): Checked<CharmCache> {
     resources.push({ name: r['name'], autoFetch: r['autoFetch'], ...(r['verify'] === true ? { verify: true } : {}) });
   }
   return { ok: { key: value['key'], resources, setStatus, ...(verify === undefined ? {} : { verify }) } };
+}
+
+/** The layer machine's top-level states a hook record may name. */
+const PHASES: ReadonlySet<string> = new Set(['starting', 'open', 'planning', 'announcing', 'fetching', 'settled', 'committing', 'done', 'aborted']);
+/** The most phases one hook goes through (each at most once, but `fetching` and `settled` may alternate). */
+const MAX_PHASES = 32;
+
+/** Checks one hook record: a hook name and its phases, each a known layer state with an ISO 8601 time. */
+export function checkHookRecord(value: unknown): Checked<HookRecord> {
+  if (!isObject(value)) return { problem: 'not an object' };
+  const { hook, phases } = value;
+  if (hook !== null && !isShortText(hook)) return { problem: '"hook" is not a hook name' };
+  if (!Array.isArray(phases) || phases.length === 0 || phases.length > MAX_PHASES) return { problem: 'no phases' };
+  const kept: HookRecord['phases'] = [];
+  for (const p of phases) {
+    if (!isObject(p) || typeof p['at'] !== 'string' || !ISO_INSTANT.test(p['at']) || typeof p['state'] !== 'string' || !PHASES.has(p['state']))
+      return { problem: 'a phase is not a layer state and a time' };
+    kept.push({ at: p['at'], state: p['state'] });
+  }
+  return { ok: { hook, phases: kept } };
 }

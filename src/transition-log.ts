@@ -1,5 +1,5 @@
 /** Where a hook's transitions go: its own list, the subscribers, and the history kept across hooks. */
-import type { HistoryEntry } from './layer-state.js';
+import type { HistoryEntry, HookRecord } from './layer-state.js';
 import { toHistoryEntry, type Transition } from './transition.js';
 
 /** A subscriber: one resource's transitions, or every resource's when `resource` is undefined. */
@@ -16,11 +16,32 @@ export class TransitionLog {
   readonly #history: Map<string, HistoryEntry[]>;
   readonly #limit: number;
   readonly #onListenerError: (error: unknown) => void;
+  readonly #hooks: readonly HookRecord[];
+  /** This hook's phases, as the layer machine enters them. */
+  readonly #phases: HookRecord['phases'] = [];
+  readonly #hook: string | null;
 
-  constructor(history: ReadonlyMap<string, HistoryEntry[]>, limit: number, onListenerError: (error: unknown) => void) {
-    this.#history = new Map([...history].map(([name, list]) => [name, [...list]]));
+  constructor(
+    saved: { history: ReadonlyMap<string, HistoryEntry[]>; hooks: readonly HookRecord[]; hook: string | null },
+    limit: number,
+    onListenerError: (error: unknown) => void,
+  ) {
+    this.#history = new Map([...saved.history].map(([name, list]) => [name, [...list]]));
+    this.#hooks = saved.hooks;
+    this.#hook = saved.hook;
     this.#limit = limit;
     this.#onListenerError = onListenerError;
+  }
+
+  /** Records that the layer machine entered `state` (a top-level state) at `at`. */
+  phase(state: string, at: string): void {
+    if (this.#phases.at(-1)?.state !== state) this.#phases.push({ at, state });
+  }
+
+  /** The hook records to keep: the saved ones and this hook's, at most `limit`, oldest first. */
+  hooksToSave(): HookRecord[] {
+    const all = this.#phases.length > 0 ? [...this.#hooks, { hook: this.#hook, phases: [...this.#phases] }] : [...this.#hooks];
+    return all.slice(Math.max(0, all.length - this.#limit));
   }
 
   /**

@@ -14,7 +14,7 @@ import { createFakeJuju, FAKE_BIN, type FakeJuju } from './fixtures/fake-juju.js
 const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));
 const PKG = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const image = (tag: string) => `registrypath: registry.example/app:${tag}\nusername: bot\npassword: pw\n`;
-const COMMANDS = ['hook', 'fetch', 'status-set', 'info', 'flags', 'status', 'history', 'graph', 'demo'];
+const COMMANDS = ['hook', 'fetch', 'status-set', 'info', 'flags', 'status', 'history', 'graph', 'report', 'replay', 'demo'];
 
 let juju: FakeJuju;
 let charmDir: string;
@@ -97,6 +97,29 @@ describe('the command line', () => {
     const text = (await run(['info', 'web'])).stdout.trim().split('\n').map((l) => l.slice(0, l.indexOf(':')));
     expect(text).toEqual(keys);
     expect(keys).toEqual(['registryPath', 'username', 'password']);
+  });
+});
+
+describe('docker-resource report and replay, through the built command', () => {
+  it('report --html writes one self-contained page without a credential; replay --print gives the events in order', async () => {
+    await juju.attach('web', image('1'));
+    await run(['hook'], 'install');
+    const out = join(charmDir, 'life.html');
+    const r = await run(['report', '--html', '--out', out]);
+    expect(r).toMatchObject({ code: 0, stdout: `wrote the lifecycle report: ${out}\n` });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('web');
+    expect(html).not.toContain('password: pw');
+    expect(html).not.toMatch(/<script|src=|https?:\/\//i);
+    expect((await run(['report'])).code).toBe(2);
+
+    const printed = await run(['replay', '--print']);
+    expect(printed.code).toBe(0);
+    const events = printed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; name?: string });
+    expect(events[0]).toMatchObject({ type: '@xstate.actor' });
+    expect(events.filter((e) => e.type === '@xstate.actor').map((e) => e.name)).toEqual([expect.stringMatching(/^install \d{4}-/), 'web', 'other']);
+    expect(printed.stdout).not.toContain('"pw"');
   });
 });
 

@@ -13,6 +13,7 @@ import { encodeWire } from './inspect-wire.js';
 import { readReportModel } from './read-model.js';
 import { renderReportHtml } from './render-html.js';
 import { buildReplay } from './replay-events.js';
+import { layerHookActors } from './replay-layer.js';
 import { resourceReplayActors } from './replay-resource.js';
 import { sendReplay, urlForMessages } from './replay-send.js';
 
@@ -103,6 +104,7 @@ export async function replayCommand(options: ReplayCommandOptions): Promise<numb
   for (const name of options.names ?? []) if (!known.includes(name)) throw new UnknownResourceError(name, known);
   const names = options.names && options.names.length > 0 ? options.names : undefined;
   const { actors, warnings } = resourceReplayActors(snapshot.state, snapshot.resources, {
+    hookActor: layerHookActors(snapshot.state.hooks ?? []),
     ...(names ? { names } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

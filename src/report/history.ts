@@ -21,6 +21,8 @@ export interface Step {
   digest?: string;
   changed?: boolean;
   attempts?: number;
+  /** The registry's manifest digest, when the registry was asked and found the image. */
+  registryDigest?: string;
 }
 
 /** The domain event names of the older XState event names a state file may hold. */
@@ -75,6 +77,7 @@ function toStep(entry: unknown): Step | string {
   if (typeof entry['kind'] === 'string' && /^[a-z][a-z0-9-]{0,39}$/.test(entry['kind'])) step.kind = entry['kind'];
   if (typeof entry['digest'] === 'string' && entry['digest'] !== '') step.digest = bounded(entry['digest'], MAX_NAME);
   if (typeof entry['changed'] === 'boolean') step.changed = entry['changed'];
+  if (typeof entry['registryDigest'] === 'string' && entry['registryDigest'] !== '') step.registryDigest = bounded(entry['registryDigest'], MAX_NAME);
   const attempts = entry['attempts'];
   if (typeof attempts === 'number' && Number.isSafeInteger(attempts) && attempts >= 0) step.attempts = attempts;
   // Older files hold no kind: a time limit is the one failure their event name tells.

@@ -1,6 +1,6 @@
 /**
  * The recorded life of resource actors, rebuilt from the saved history for a replay: each
- * recorded step becomes the resource machine's own event (`FETCH`, `xstate.done.actor.fetch`…)
+ * recorded step becomes the resource machine's own event (`fetch`, `xstate.done.actor.fetch`…)
  * and the snapshot after it, its context rebuilt from what the entry holds (digest, failure
  * kind and reason, changed, attempts). Each hook run becomes a source actor, the events' origin.
  */
@@ -19,13 +19,18 @@ import type { RecordedActor, RecordedActorStep } from './replay-events.js';
 export function machineEvent(step: Step): WireEventObject {
   switch (step.event) {
     case 'fetch':
-      return { type: 'FETCH' };
     case 'refetch':
-      return { type: 'REFETCH' };
     case 'retry':
-      return { type: 'RETRY' };
+    case 'reverify':
+      return { type: step.event };
     case 'fetched':
       return { type: 'xstate.done.actor.fetch', output: step.digest ? { digest: step.digest } : {}, actorId: 'fetch' };
+    case 'verified':
+      return { type: 'xstate.done.actor.verify', output: { result: 'found', ...(step.registryDigest ? { digest: step.registryDigest } : {}) }, actorId: 'verify' };
+    case 'unverified':
+      return { type: 'xstate.done.actor.verify', output: { result: 'unverified', reason: step.reason ?? '' }, actorId: 'verify' };
+    case 'verify-failed':
+      return { type: 'xstate.done.actor.verify', output: { result: 'failed', ...(step.kind ? { kind: step.kind } : {}), reason: step.reason ?? '' }, actorId: 'verify' };
     case 'fetch-failed':
       return { type: 'xstate.error.actor.fetch', error: { ...(step.kind ? { kind: step.kind } : {}), reason: step.reason ?? '' }, actorId: 'fetch' };
     case 'timed-out':
@@ -40,9 +45,17 @@ const isStart = (s: Step) => s.to === 'fetching' && s.from !== 'fetching';
 /** The context after a step, from the one before it and what the entry recorded. */
 export function nextContext(c: ResourceContext, step: Step): ResourceContext {
   const next: ResourceContext = { ...c };
-  if (isStart(step)) Object.assign(next, { requested: true, image: null, failure: null, changed: false, attempts: c.attempts + 1 });
+  if (isStart(step))
+    Object.assign(next, { requested: true, image: null, failure: null, changed: step.event === 'reverify' ? c.changed : false, attempts: c.attempts + 1 });
   else if (step.to === 'available' && step.from === 'fetching')
-    Object.assign(next, { image: null, digest: step.digest ?? null, changed: step.changed ?? false, failuresInARow: 0 });
+    Object.assign(next, {
+      image: null,
+      digest: step.digest ?? null,
+      changed: step.changed ?? false,
+      failuresInARow: 0,
+      registryDigest: step.registryDigest ?? null,
+      unverified: step.event === 'unverified' ? (step.reason ?? '') : null,
+    });
   else if (step.to === 'failed' && step.from === 'fetching')
     Object.assign(next, {
       image: null,
@@ -67,7 +80,17 @@ function contextBefore(name: string, first: Step | undefined): ResourceContext {
   return { ...c, requested: true, attempts };
 }
 
-const snapshotOf = (value: ResourceState, context: ResourceContext): WireSnapshot => ({ status: 'active', value, context: { ...context }, tags: [], children: {} });
+/** The machine's state value: `fetching` is compound (reading the resource, or asking the registry again). */
+const valueOf = (state: ResourceState, event?: string): WireSnapshot['value'] =>
+  state === 'fetching' ? { fetching: event === 'reverify' ? 'verifying' : 'reading' } : state;
+
+const snapshotOf = (value: ResourceState, context: ResourceContext, event?: string): WireSnapshot => ({
+  status: 'active',
+  value: valueOf(value, event),
+  context: { ...context },
+  tags: [],
+  children: {},
+});
 
 /** Options of {@link resourceReplayActors}. */
 export interface ResourceReplayOptions {
@@ -133,7 +156,7 @@ export function resourceReplayActors(
         at: step.time,
         source: `hook:${runOf.get(view.name)![i]}`,
         event: machineEvent(step),
-        snapshot: snapshotOf(step.to, last ? now : context),
+        snapshot: snapshotOf(step.to, last ? now : context, step.event),
       };
     });
     const first = steps[0];

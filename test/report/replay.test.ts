@@ -15,6 +15,13 @@ import { resourceReplayActors } from '../../src/report/replay-resource.js';
 import { sendReplay } from '../../src/report/replay-send.js';
 import type { Harness } from '../../src/testing/index.js';
 import { HOOKS, liveCharm, SENTINEL } from './fixtures/life.js';
+import { layerMachine } from '../../machines/layer.machine.js';
+
+/** The layer actors are named after their hook and when it began. */
+const HOOK_ACTOR = /^(install|update-status|upgrade-charm) \d{4}-/;
+
+/** The lifecycle state of a snapshot value (`{ fetching: 'reading' }` is `fetching`). */
+const lifecycle = (value: unknown) => (typeof value === 'object' && value !== null ? Object.keys(value)[0] : String(value));
 
 interface Received {
   type: string;
@@ -99,7 +106,7 @@ describe('replay into a WebSocket inspector', () => {
         expect(events[i + 1]).toMatchObject({ type: '@xstate.snapshot', sessionId: e.sessionId, event: e.event });
       }
     });
-    const resources = events.filter((e) => e.type === '@xstate.actor' && e.definition !== JSON.stringify({ id: e.name }));
+    const resources = events.filter((e) => e.type === '@xstate.actor' && !HOOK_ACTOR.test(e.name!));
     // In time order: metrics, never fetched, is there from the replay's first moment.
     expect(resources.map((r) => r.name)).toEqual(['web', 'metrics', 'db']);
     for (const r of resources) {
@@ -114,21 +121,21 @@ describe('replay into a WebSocket inspector', () => {
     const steps = (name: string) =>
       events
         .filter((e) => e.type === '@xstate.snapshot' && e.sessionId === sessionOf(name) && e.event!.type !== 'xstate.init')
-        .map((e) => `${e.event!.type} → ${e.snapshot!.value}`);
+        .map((e) => `${e.event!.type} → ${lifecycle(e.snapshot!.value)}`);
     expect(steps('web')).toEqual([
-      'FETCH → fetching',
+      'fetch → fetching',
       'xstate.done.actor.fetch → available',
-      'REFETCH → fetching',
+      'refetch → fetching',
       'xstate.done.actor.fetch → available',
     ]);
     expect(steps('db')).toEqual([
-      'FETCH → fetching',
+      'fetch → fetching',
       'xstate.error.actor.fetch → failed',
-      'RETRY → fetching',
+      'retry → fetching',
       'xstate.error.actor.fetch → failed',
-      'RETRY → fetching',
+      'retry → fetching',
       'xstate.done.actor.fetch → available',
-      'REFETCH → fetching',
+      'refetch → fetching',
       'xstate.done.actor.fetch → available',
     ]);
     expect(steps('metrics')).toEqual([]);
@@ -138,10 +145,16 @@ describe('replay into a WebSocket inspector', () => {
     const webEvents = events.filter((e) => e.type === '@xstate.event' && e.sessionId === sessionOf('web') && e.event!.type !== 'xstate.init');
     expect(webEvents.map((e) => Number(e.createdAt))).toEqual(history.map((x) => Date.parse(x.at)));
 
-    // The origin: one source actor per hook run, named after the hook, registered when it began.
-    const hooks = events.filter((e) => e.type === '@xstate.actor' && e.definition === JSON.stringify({ id: e.name }));
+    // The origin: one layer actor per recorded hook, named after the hook, registered when it began,
+    // with the hook cycle's machine, stepping through the phases the hook went through.
+    const hooks = events.filter((e) => e.type === '@xstate.actor' && HOOK_ACTOR.test(e.name!));
     expect(hooks.map((e) => e.name)).toEqual(HOOKS.map(([hook, at]) => `${hook} ${at}`));
     expect(hooks.map((e) => Number(e.createdAt))).toEqual(HOOKS.map(([, at]) => Date.parse(at)));
+    for (const hook of hooks) expect(hook.definition).toBe(encodeDefinition(layerMachine.config));
+    const phases = (sessionId: string) =>
+      events.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === sessionId).map((e) => e.snapshot!.value);
+    expect(phases(hooks[0]!.sessionId)).toEqual(['open', 'announcing', 'fetching', 'settled', 'committing', 'done']);
+    expect(phases(hooks[1]!.sessionId)).toEqual(['open', 'fetching', 'settled', 'committing', 'done']);
     const hookOf = new Map(hooks.map((e) => [e.sessionId, e.name!.split(' ')[0]]));
     expect(webEvents.map((e) => hookOf.get(e.sourceId!))).toEqual(['install', 'install', 'upgrade-charm', 'upgrade-charm']);
 
