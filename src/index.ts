@@ -31,7 +31,7 @@ export {
 export { deriveFlags, resourceFlag, FLAG_PREFIX } from './flags.js';
 export { combineStatuses, layerStatus, STATUS_PRIORITY, type Status, type StatusState } from './status.js';
 export type { ResourceView } from './resource-view.js';
-export type { HistoryEntry, LayerState, PersistedResource } from './layer-state.js';
+export type { HistoryEntry, HookRecord, LayerState, PersistedResource } from './layer-state.js';
 export { connectInspector, DEFAULT_INSPECTOR_URL, type InspectorConnection, type InspectorOptions } from './inspector.js';
 export { machineDiagram, type DiagramFormat, type MachineName } from './graph.js';
 export {

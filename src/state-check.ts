@@ -94,12 +94,13 @@ export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
   if (registryDigest !== undefined && !(typeof registryDigest === 'string' && DIGEST.test(registryDigest)))
     return no('"registryDigest" is not a digest');
   const entry: HistoryEntry = { at, hook, from: from as ResourceState, to: to as ResourceState, event };
-  if (reason !== undefined) entry.reason = cap(reason);
-  if (kind !== undefined) entry.kind = kind;
+  // In the order the layer writes them (transition.ts), so a checked entry is the same text.
+  if (attempts !== undefined) entry.attempts = attempts;
   if (digest !== undefined) entry.digest = digest;
   if (changed !== undefined) entry.changed = changed;
-  if (attempts !== undefined) entry.attempts = attempts;
   if (registryDigest !== undefined) entry.registryDigest = registryDigest;
+  if (kind !== undefined) entry.kind = kind;
+  if (reason !== undefined) entry.reason = cap(reason);
   return { ok: entry };
 }
 
