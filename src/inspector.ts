@@ -58,8 +58,8 @@ function loadWebSocket(): SocketConstructor {
 /** `scheme://user:password@` at the start of a URL-like text, the credentials in group 2. */
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 
-/** The URL without any user:password part, for messages. */
-function shown(url: string): string {
+/** The URL without any user:password part, for messages (an invalid one scrubbed of its user info too). */
+export function shown(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import { encodeWire, type WireEvent } from './inspect-wire.js';
+import { shown } from '../inspector.js';
 
 /** Options of {@link sendReplay}. */
 export interface SendReplayOptions {
@@ -30,17 +31,8 @@ export interface SendReplayResult {
   sent: number;
 }
 
-/** The URL without any user:password part, for messages. */
-export function urlForMessages(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(an invalid URL)';
-  }
-}
+/** The URL without any user:password part, for messages: the inspector's own rule. */
+export const urlForMessages = shown;
 
 /** `ws`, loaded at run time (the CLI bundle keeps it outside, as the inspector does). */
 function loadWebSocket(): typeof WebSocket {

@@ -210,7 +210,7 @@ describe('replay into a WebSocket inspector', () => {
     expect(err).not.toContain(SENTINEL);
     const invalid = await replay(`ws://bot:${SENTINEL}@[not-a-host/`);
     expect(invalid.code).toBe(1);
-    expect(invalid.err).toContain('no inspector at (an invalid URL)');
+    expect(invalid.err).toContain('no inspector at ws://[not-a-host/ (an invalid URL)');
     expect(invalid.err).not.toContain(SENTINEL);
   });
 });
