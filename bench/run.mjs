@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The hook benchmark (issue 15): every hook case against its floor, measured in the same run.
 //
-//   npm run bench                          # builds, then every case, 11 pairs each (7 at N=1000)
-//   npm run bench -- --quick               # 5 pairs each (3 at N=1000)
+//   npm run bench                          # builds, then every case, 11 pairs each (3 at N=1000)
+//   npm run bench -- --quick               # only the cases with a target, 5 pairs (1 at N=1000), no warm-up
+//   npm run bench -- --calibrate           # first find the floor's best calls in flight per case
 //   npm run bench -- --cases install-100,idle-1000 --pairs 21
 //   npm run bench -- --cli /other/checkout/dist/bundle/docker-resource.js   # another build
 //   npm run bench -- --concurrency 100     # the hook's --concurrency (default: the CLI's own)
@@ -10,8 +11,9 @@
 //   npm run bench -- --out before.json     # the table, and the JSON into a file (bench/compare.mjs)
 //
 // The floor of an install or upgrade-charm hook is bench/floor.mjs: status-set, N × resource-get
-// (all in flight unless --floor-concurrency), status-set, through node:child_process and nothing
-// else. The floor of the idle hook (update-status, nothing to fetch) is bare `node -e ''`.
+// with the best number of calls in flight (measured per case, see CASES; --calibrate measures it
+// again, --floor-concurrency K forces K), status-set, through node:child_process and nothing else.
+// The floor of the idle hook (update-status, nothing to fetch) is bare `node -e ''`.
 // Both run against the same cheap fakes (bench/fakes: one shell process each, builtins only, plus
 // `sleep` for the resource-get delay) with the same environment, as Juju runs a hook: cwd and
 // JUJU_CHARM_DIR the charm, JUJU_DISPATCH_PATH hooks/<name>, the tools first on PATH.
@@ -34,16 +36,22 @@ import { median, progress, progressDone, quantile, table } from './stats.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = fileURLToPath(new URL('floor.mjs', import.meta.url));
 
-/** The cases of issue 15; `base` is the floor each is paired with; `targets` are the issue's. */
+/**
+ * The cases of issue 15; `base` is the floor each is paired with; `targets` are the issue's;
+ * `floorConcurrency` is the floor's best number of calls in flight measured with --calibrate on the
+ * 2-core machine of docs/PERFORMANCE.md (all in flight when the tool waits 50 ms; at 0 ms the floor
+ * is CPU-bound and more children only take CPU from the one process that forks them).
+ */
 const CASES = [
-  { id: 'install-1', hook: 'install', n: 1, delay: 0, base: 'floor', targets: { wall: 1.3 } },
-  { id: 'install-10', hook: 'install', n: 10, delay: 0.05, base: 'floor', targets: {} },
-  { id: 'install-100', hook: 'install', n: 100, delay: 0.05, base: 'floor', targets: { wall: 1.2, cpu: 1.3 } },
-  { id: 'upgrade-100', hook: 'upgrade-charm', n: 100, delay: 0.05, base: 'floor', targets: {} },
+  { id: 'install-1', hook: 'install', n: 1, delay: 0, base: 'floor', floorConcurrency: 1, targets: { wall: 1.3 } },
+  { id: 'install-10', hook: 'install', n: 10, delay: 0.05, base: 'floor', floorConcurrency: 10, targets: {} },
+  { id: 'install-100', hook: 'install', n: 100, delay: 0.05, base: 'floor', floorConcurrency: 100, targets: { wall: 1.2, cpu: 1.3 } },
+  { id: 'upgrade-100', hook: 'upgrade-charm', n: 100, delay: 0.05, base: 'floor', floorConcurrency: 100, targets: {} },
   { id: 'idle-100', hook: 'update-status', n: 100, delay: 0, base: 'node', targets: { wall: 1.3 } },
-  { id: 'install-1000', hook: 'install', n: 1000, delay: 0, base: 'floor', targets: { rssMb: 90 } },
+  { id: 'install-1000', hook: 'install', n: 1000, delay: 0, base: 'floor', floorConcurrency: 16, targets: { rssMb: 90 } },
   { id: 'idle-1000', hook: 'update-status', n: 1000, delay: 0, base: 'node', targets: { wall: 1.3 } },
 ];
+const CALIBRATION = [4, 8, 16, 32, 64, 100, 1000];
 
 const { values: opts } = parseArgs({
   options: {
@@ -53,6 +61,7 @@ const { values: opts } = parseArgs({
     cli: { type: 'string' },
     concurrency: { type: 'string' },
     'floor-concurrency': { type: 'string' },
+    calibrate: { type: 'boolean' },
     json: { type: 'boolean' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -69,8 +78,10 @@ if (unknown.length > 0) {
   console.error(`bench: unknown case ${unknown.join(', ')}; the cases are ${CASES.map((c) => c.id).join(', ')}`);
   process.exit(2);
 }
-const cases = CASES.filter((c) => wanted === undefined || wanted.includes(c.id));
-const pairsFor = (n) => Number(opts.pairs ?? (opts.quick ? (n >= 1000 ? 3 : 5) : n >= 1000 ? 7 : 11));
+// --quick: the cases that have a target, fewer pairs, no warm-up pair.
+const cases = CASES.filter((c) => (wanted === undefined ? !opts.quick || Object.keys(c.targets).length > 0 : wanted.includes(c.id)));
+const warmUp = opts.quick ? 0 : 1;
+const pairsFor = (n) => Number(opts.pairs ?? (opts.quick ? (n >= 1000 ? 1 : 5) : n >= 1000 ? 3 : 11));
 const cli = opts.cli === undefined ? `${ROOT}dist/bundle/docker-resource.js` : resolve(opts.cli);
 const hookArgs = ['hook', ...(opts.concurrency ? ['--concurrency', opts.concurrency] : [])];
 try {
@@ -95,12 +106,26 @@ async function run(charm, argv, hook, delay, what) {
   return { ...r, tools: charm.calls() };
 }
 
+/** Times the floor of a case at each concurrency of CALIBRATION up to N (3 rotations); returns the fastest. */
+async function calibrate(charm, c) {
+  if (c.base !== 'floor') return undefined;
+  const candidates = CALIBRATION.filter((k) => k < c.n).concat(c.n);
+  const times = new Map(candidates.map((k) => [k, []]));
+  for (let rep = 0; rep < 3; rep++) {
+    for (const k of candidates) {
+      progress(`${c.id}: calibrating the floor, ${k} in flight`);
+      times.get(k).push((await run(charm, [process.execPath, FLOOR, String(c.n), String(k)], c.hook, c.delay, 'floor')).wallMs);
+    }
+  }
+  const best = candidates.reduce((a, b) => (median(times.get(b)) < median(times.get(a)) ? b : a));
+  progressDone(`${c.id}: floor wall ms by calls in flight: ${candidates.map((k) => `${k}: ${median(times.get(k)).toFixed(0)}`).join(', ')}; best ${best}`);
+  return best;
+}
+
 /** The pairs of one case: baseline then hook, `pairs` times after a warm-up pair. */
 async function measure(charm, c) {
-  const floorArgv =
-    c.base === 'node'
-      ? [process.execPath, '-e', '']
-      : [process.execPath, FLOOR, String(c.n), opts['floor-concurrency'] ?? String(c.n)];
+  const floorConcurrency = Number(opts['floor-concurrency'] ?? (opts.calibrate ? await calibrate(charm, c) : c.floorConcurrency));
+  const floorArgv = c.base === 'node' ? [process.execPath, '-e', ''] : [process.execPath, FLOOR, String(c.n), String(floorConcurrency)];
   const hookArgv = [process.execPath, cli, ...hookArgs];
   const pairs = pairsFor(c.n);
   const samples = { base: [], hook: [] };
@@ -108,7 +133,7 @@ async function measure(charm, c) {
     charm.resetState();
     await run(charm, hookArgv, 'install', c.delay, 'setup install');
   }
-  for (let i = 0; i <= pairs; i++) {
+  for (let i = 1 - warmUp; i <= pairs; i++) {
     progress(`${c.id}: pair ${i}/${pairs}`);
     const base = await run(charm, floorArgv, c.hook, c.delay, c.base === 'node' ? "node -e ''" : 'floor');
     if (c.hook === 'install') charm.resetState();
@@ -128,7 +153,7 @@ async function measure(charm, c) {
   const warnings = [...new Set(samples.hook.map((r) => r.stderr.trim()).filter(Boolean))];
   const wall = median(ratios('wallMs')).toFixed(2);
   progressDone(`${c.id}: ${pairs} pairs, wall ${wall} ×, CPU ${median(ratios('cpuMs')).toFixed(2)} × ${c.base === 'node' ? "node -e ''" : 'floor'}`);
-  return { ...c, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, stateBytes: charm.stateBytes(), warnings };
+  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, stateBytes: charm.stateBytes(), warnings };
 }
 
 const results = [];
@@ -165,7 +190,6 @@ const doc = {
   node: process.version,
   machine: { cpus: cpus().length, loadBefore, loadAfter },
   hookArgs,
-  floorConcurrency: opts['floor-concurrency'] ?? 'N',
   seconds: (performance.now() - started) / 1000,
   results,
   checks,
@@ -189,7 +213,7 @@ console.log(
       String(r.n),
       String(r.delayMs),
       String(r.pairs),
-      r.base === 'node' ? "node -e ''" : `floor${opts['floor-concurrency'] ? ` c=${opts['floor-concurrency']}` : ''}`,
+      r.base === 'node' ? "node -e ''" : `floor c=${r.floorConcurrency}`,
       `${f(median(r.baseline.wallMs), 0)} / ${f(median(r.measured.wallMs), 0)}`,
       f(median(r.ratio.wall)),
       range(r.ratio.wall),

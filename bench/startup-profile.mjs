@@ -54,6 +54,21 @@ function original(url, line, column) {
   return { module: pkg ? pkg[1] : rel, source: `${rel}:${(entry?.originalLine ?? line) + 1}` };
 }
 
+/** execa and the packages it brings. */
+const EXECA = new Set(['execa', 'human-signals', 'signal-exit', 'cross-spawn', 'get-stream', 'is-stream', 'npm-run-path', 'strip-final-newline', 'figures', 'yoctocolors', 'unicorn-magic', '@sindresorhus/merge-streams', 'is-plain-obj', 'is-unicode-supported', 'path-key', 'isexe', 'which', 'shebang-command', 'shebang-regex', 'pretty-ms', 'parse-ms']);
+
+/** A broad category of a module, for the summary. */
+function category(module) {
+  if (/^(src|machines|bin)\//.test(module)) return 'this project (src/, machines/)';
+  if (EXECA.has(module)) return 'execa and its dependencies';
+  if (module === 'xstate' || module === 'js-yaml') return module;
+  if (module.startsWith('node:internal/modules/')) return "Node's module loader (node:internal/modules/*)";
+  if (module.startsWith('node:')) return "Node's other internals (bootstrap, fs, child_process, events…)";
+  if (module.startsWith('(V8')) return 'V8: compiler, GC, native';
+  if (module.startsWith('dist/')) return 'bundle chunks, top level (no source map entry)';
+  return `other: ${module}`;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'docker-resource-profile-'));
 const charm = makeCharm(n);
 const watch = startStopwatch();
@@ -100,12 +115,17 @@ try {
 
 const top = Number(opts.top ?? 25);
 const functions = [...byFunction.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((x) => ({ ...x, ms: x.ms / runs }));
+const categories = new Map();
+for (const [module, ms] of byModule) categories.set(category(module), (categories.get(category(module)) ?? 0) + ms / runs);
+const summary = [...categories].sort((a, b) => b[1] - a[1]).map(([name, ms]) => ({ category: name, ms }));
 const modules = [...byModule].sort((a, b) => b[1] - a[1]).slice(0, top).map(([module, ms]) => ({ module, ms: ms / runs }));
 if (opts.json) {
-  console.log(JSON.stringify({ cli, hook, n, runs, wallMs: wallMs / runs, profiledMs: profiledMs / runs, idleMs: idleMs / runs, modules, functions }, null, 2));
+  console.log(JSON.stringify({ cli, hook, n, runs, wallMs: wallMs / runs, profiledMs: profiledMs / runs, idleMs: idleMs / runs, summary, modules, functions }, null, 2));
 } else {
   const f = (x) => x.toFixed(1);
   console.log(`${hook}, N = ${n}, ${runs} runs under --cpu-prof: ${f(wallMs / runs)} ms wall per run, ${f(profiledMs / runs)} ms profiled, of which ${f(idleMs / runs)} ms idle (waiting; left out below)\n`);
+  console.log(table(['where', 'self ms'], summary.map((m) => [m.category, f(m.ms)])));
+  console.log();
   console.log(table(['module', 'self ms'], modules.map((m) => [m.module, f(m.ms)])));
   console.log();
   console.log(table(['function', 'module', 'source', 'self ms'], functions.map((x) => [x.name, x.module, x.source, f(x.ms)])));
