@@ -47,6 +47,7 @@ const CASES = [
   { id: 'install-10', hook: 'install', n: 10, delay: 0.05, base: 'floor', floorConcurrency: 10, targets: {} },
   { id: 'install-100', hook: 'install', n: 100, delay: 0.05, base: 'floor', floorConcurrency: 100, targets: { wall: 1.2, cpu: 1.3 } },
   { id: 'upgrade-100', hook: 'upgrade-charm', n: 100, delay: 0.05, base: 'floor', floorConcurrency: 100, targets: {} },
+  { id: 'idle-1', hook: 'update-status', n: 1, delay: 0, base: 'node', targets: {} },
   { id: 'idle-100', hook: 'update-status', n: 100, delay: 0, base: 'node', targets: { wall: 1.3 } },
   { id: 'install-1000', hook: 'install', n: 1000, delay: 0, base: 'floor', floorConcurrency: 16, targets: { rssMb: 90 } },
   { id: 'idle-1000', hook: 'update-status', n: 1000, delay: 0, base: 'node', targets: { wall: 1.3 } },

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// What V8 options and start-up caches available on Node 20 would change for a hook (issue 15).
-// Every variant runs the same hook case in rotation (variant after variant, rep after rep) through
-// bench/stopwatch.mjs (wall, CPU of the whole tree, peak RSS), and is quoted as the median of its
-// per-rotation ratios to the first variant (today's build, no flags).
+// Variants of the hook command against each other (issue 15): V8 flags, start-up caches available
+// on Node 20, or any builds and options. Every variant runs the same hook case in rotation (variant
+// after variant, rep after rep, after one warm-up rotation unless --warmup 0) through bench/stopwatch.mjs (wall, CPU
+// of the whole tree, peak RSS), and is quoted as the median of its per-rotation ratios to the
+// first variant.
 //
-//   node bench/startup-options.mjs --set flags       # V8 flags on the built bundle
-//   node bench/startup-options.mjs --set startup     # the code cache and a start-up snapshot
-//   node bench/startup-options.mjs --set flags --cases install-1000 --reps 5
+//   node bench/variants.mjs --set flags       # V8 flags on the built bundle
+//   node bench/variants.mjs --set startup     # the code cache and a start-up snapshot
+//   node bench/variants.mjs --set flags --cases install-1000 --reps 5
+//   node bench/variants.mjs --cases install-100 --delay 0.05 \
+//     --variant 'main::/main/dist/bundle/docker-resource.js hook' \
+//     --variant 'c=100::/main/dist/bundle/docker-resource.js hook --concurrency 100'
 //
 // Cases: install-N (from no state), upgrade-N, idle-N (update-status with nothing to do); --delay
 // sets resource-get's latency in seconds (default 0).
@@ -35,16 +39,19 @@ const { values: opts } = parseArgs({
     set: { type: 'string' },
     cases: { type: 'string' },
     reps: { type: 'string' },
+    warmup: { type: 'string' },
     delay: { type: 'string' },
     cli: { type: 'string' },
     json: { type: 'boolean' },
+    variant: { type: 'string', multiple: true },
   },
 });
-const set = opts.set ?? 'flags';
+const set = opts.variant ? 'given' : (opts.set ?? 'flags');
 const cli = opts.cli === undefined ? `${ROOT}dist/bundle/docker-resource.js` : resolve(opts.cli);
 const node = process.execPath;
 const delay = Number(opts.delay ?? 0);
 const reps = Number(opts.reps ?? 7);
+const warmup = Number(opts.warmup ?? 1);
 
 const IO = '{ env: process.env, stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }';
 const LOADER = `'use strict';
@@ -100,13 +107,21 @@ function parseCase(id) {
   return { id, hook: { install: 'install', upgrade: 'upgrade-charm', idle: 'update-status' }[m[1]], n: Number(m[2]) };
 }
 
-const cases = (opts.cases ?? (set === 'flags' ? 'install-1,install-1000' : 'install-1,idle-1,idle-1000')).split(',').map(parseCase);
+/** The variants of --variant 'LABEL::ARG ARG…' (node's arguments, split on spaces). */
+const givenVariants = () =>
+  opts.variant.map((v) => {
+    const [label, args] = v.includes('::') ? v.split('::') : [v, v];
+    // Script paths are relative to where the bench starts (hooks run in the charm directory).
+    return { label, argv: [node, ...args.trim().split(/\s+/).map((a) => (/^[^-].*\.[cm]?js$/.test(a) ? resolve(a) : a))] };
+  });
+
+const cases = (opts.cases ?? (set === 'startup' ? 'install-1,idle-1,idle-1000' : 'install-1,install-1000')).split(',').map(parseCase);
 const dir = mkdtempSync(join(tmpdir(), 'docker-resource-startup-'));
 const watch = startStopwatch();
 const loadBefore = loadavg();
 const results = [];
 try {
-  const variants = set === 'flags' ? flagVariants() : await startupVariants(dir, watch);
+  const variants = set === 'given' ? givenVariants() : set === 'flags' ? flagVariants() : await startupVariants(dir, watch);
   for (const c of cases) {
     const charm = makeCharm(c.n);
     try {
@@ -122,7 +137,7 @@ try {
         if (r.exitCode !== 0) throw new Error(`setup install: exit ${r.exitCode}\n${r.stderr}`);
       }
       const runs = variants.map(() => []);
-      for (let rep = 0; rep <= reps; rep++) {
+      for (let rep = 1 - warmup; rep <= reps; rep++) {
         for (const [i, v] of variants.entries()) {
           progress(`${c.id}: rep ${rep}/${reps}, ${v.label}`);
           const r = await runOne(v);
