@@ -61,6 +61,17 @@ export function makeCharm(n) {
         return 0;
       }
     },
+    /** Identity of the state file (inode, mtime, size): changes when a hook rewrites it. */
+    stateId: () => {
+      try {
+        const s = statSync(join(stateDir, 'state.json'));
+        return `${s.ino}:${s.mtimeMs}:${s.size}`;
+      } catch {
+        return 'none';
+      }
+    },
+    /** Whether the state is what one install left (set by bench/run.mjs). */
+    justInstalled: false,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The hook benchmark (issue 15): every hook case against its floor, measured in the same run.
 //
-//   npm run bench                          # builds, then every case, 11 pairs each (3 at N=1000)
-//   npm run bench -- --quick               # only the cases with a target, 5 pairs (1 at N=1000), no warm-up
+//   npm run bench                          # builds, then every case, 11 pairs each (3 for install N=1000), ≈ 4 min
+//   npm run bench -- --quick               # the cases with a target, 5 pairs (1 for install N=1000), no warm-up, ≈ 70 s
 //   npm run bench -- --calibrate           # first find the floor's best calls in flight per case
 //   npm run bench -- --cases install-100,idle-1000 --pairs 21
 //   npm run bench -- --cli /other/checkout/dist/bundle/docker-resource.js   # another build
@@ -82,7 +82,11 @@ if (unknown.length > 0) {
 // --quick: the cases that have a target, fewer pairs, no warm-up pair.
 const cases = CASES.filter((c) => (wanted === undefined ? !opts.quick || Object.keys(c.targets).length > 0 : wanted.includes(c.id)));
 const warmUp = opts.quick ? 0 : 1;
-const pairsFor = (n) => Number(opts.pairs ?? (opts.quick ? (n >= 1000 ? 1 : 5) : n >= 1000 ? 3 : 11));
+/** Pairs per case: fewer for the long ones (install and upgrade at N=1000). */
+const pairsFor = (c) => {
+  const long = c.n >= 1000 && c.hook !== 'update-status';
+  return Number(opts.pairs ?? (opts.quick ? (long ? 1 : 5) : long ? 3 : 11));
+};
 const cli = opts.cli === undefined ? `${ROOT}dist/bundle/docker-resource.js` : resolve(opts.cli);
 const hookArgs = ['hook', ...(opts.concurrency ? ['--concurrency', opts.concurrency] : [])];
 try {
@@ -128,21 +132,26 @@ async function measure(charm, c) {
   const floorConcurrency = Number(opts['floor-concurrency'] ?? (opts.calibrate ? await calibrate(charm, c) : c.floorConcurrency));
   const floorArgv = c.base === 'node' ? [process.execPath, '-e', ''] : [process.execPath, FLOOR, String(c.n), String(floorConcurrency)];
   const hookArgv = [process.execPath, cli, ...hookArgs];
-  const pairs = pairsFor(c.n);
+  const pairs = pairsFor(c);
   const samples = { base: [], hook: [] };
-  if (c.hook !== 'install') {
+  // Every hook but install starts from the state one install left (an idle hook does not change it).
+  if (c.hook !== 'install' && !charm.justInstalled) {
     charm.resetState();
     await run(charm, hookArgv, 'install', c.delay, 'setup install');
   }
+  let stateWrites = 0;
   for (let i = 1 - warmUp; i <= pairs; i++) {
     progress(`${c.id}: pair ${i}/${pairs}`);
     const base = await run(charm, floorArgv, c.hook, c.delay, c.base === 'node' ? "node -e ''" : 'floor');
     if (c.hook === 'install') charm.resetState();
+    const before = charm.stateId();
     const hook = await run(charm, hookArgv, c.hook, c.delay, `${c.hook} hook`);
+    if (charm.stateId() !== before) stateWrites++;
     if (i === 0) continue; // warm-up
     samples.base.push(base);
     samples.hook.push(hook);
   }
+  charm.justInstalled = c.hook === 'install' || (charm.justInstalled && stateWrites === 0);
   const of = (runs, key) => runs.map((r) => r[key]);
   const ratios = (key) => samples.hook.map((h, i) => h[key] / samples.base[i][key]);
   const side = (runs) => ({
@@ -154,7 +163,7 @@ async function measure(charm, c) {
   const warnings = [...new Set(samples.hook.map((r) => r.stderr.trim()).filter(Boolean))];
   const wall = median(ratios('wallMs')).toFixed(2);
   progressDone(`${c.id}: ${pairs} pairs, wall ${wall} ×, CPU ${median(ratios('cpuMs')).toFixed(2)} × ${c.base === 'node' ? "node -e ''" : 'floor'}`);
-  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, stateBytes: charm.stateBytes(), warnings };
+  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, stateBytes: charm.stateBytes(), stateWrites, warnings };
 }
 
 const results = [];
@@ -184,6 +193,7 @@ for (const r of results) {
   if (r.targets.rssMb) check(median(r.measured.rssMb) <= r.targets.rssMb, `${what}: peak RSS ${f(median(r.measured.rssMb), 1)} MB (≤ ${r.targets.rssMb} MB)`);
   const tools = r.hook === 'update-status' ? 0 : r.n + 2;
   check(r.measured.tools.length === 1 && r.measured.tools[0] === tools, `${what}: ${r.measured.tools.join(' or ')} hook tools spawned (${tools})`);
+  if (r.hook === 'update-status') check(r.stateWrites === 0, `${what}: state file rewritten by ${r.stateWrites} of ${r.pairs + warmUp} runs (0)`);
 }
 
 const doc = {
