@@ -7,6 +7,7 @@
 //   npm run bench -- --cases install-100,idle-1000 --pairs 21
 //   npm run bench -- --cli /other/checkout/dist/bundle/docker-resource.js   # another build
 //   npm run bench -- --concurrency 100     # the hook's --concurrency (default: the CLI's own)
+//   npm run bench -- --node-args '--max-semi-space-size=1'   # node options for the hook (as in a shebang)
 //   npm run bench -- --json                # JSON on stdout instead of the table
 //   npm run bench -- --out before.json     # the table, and the JSON into a file (bench/compare.mjs)
 //
@@ -38,9 +39,9 @@ const FLOOR = fileURLToPath(new URL('floor.mjs', import.meta.url));
 
 /**
  * The cases of issue 15; `base` is the floor each is paired with; `targets` are the issue's;
- * `floorConcurrency` is the floor's best number of calls in flight measured with --calibrate on the
- * 2-core machine of docs/PERFORMANCE.md (all in flight when the tool waits 50 ms; at 0 ms the floor
- * is CPU-bound and more children only take CPU from the one process that forks them).
+ * `floorConcurrency` is the floor's number of calls in flight, from --calibrate on the 2-core machine
+ * of docs/PERFORMANCE.md: at N=100 and 50 ms, 16 to 100 in flight were within 2 % of each other; at
+ * N=1000 and 0 ms, 8, 16 and 1000 within 1 % (the floor is CPU-bound: its one process forks them all).
  */
 const CASES = [
   { id: 'install-1', hook: 'install', n: 1, delay: 0, base: 'floor', floorConcurrency: 1, targets: { wall: 1.3 } },
@@ -61,6 +62,7 @@ const { values: opts } = parseArgs({
     cases: { type: 'string' },
     cli: { type: 'string' },
     concurrency: { type: 'string' },
+    'node-args': { type: 'string' },
     'floor-concurrency': { type: 'string' },
     calibrate: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -88,6 +90,7 @@ const pairsFor = (c) => {
   return Number(opts.pairs ?? (opts.quick ? (long ? 1 : 5) : long ? 3 : 11));
 };
 const cli = opts.cli === undefined ? `${ROOT}dist/bundle/docker-resource.js` : resolve(opts.cli);
+const nodeArgs = opts['node-args']?.split(' ').filter(Boolean) ?? [];
 const hookArgs = ['hook', ...(opts.concurrency ? ['--concurrency', opts.concurrency] : [])];
 try {
   statSync(cli);
@@ -131,7 +134,7 @@ async function calibrate(charm, c) {
 async function measure(charm, c) {
   const floorConcurrency = Number(opts['floor-concurrency'] ?? (opts.calibrate ? await calibrate(charm, c) : c.floorConcurrency));
   const floorArgv = c.base === 'node' ? [process.execPath, '-e', ''] : [process.execPath, FLOOR, String(c.n), String(floorConcurrency)];
-  const hookArgv = [process.execPath, cli, ...hookArgs];
+  const hookArgv = [process.execPath, ...nodeArgs, cli, ...hookArgs];
   const pairs = pairsFor(c);
   const samples = { base: [], hook: [] };
   // Every hook but install starts from the state one install left (an idle hook does not change it).
@@ -200,6 +203,7 @@ const doc = {
   cli,
   node: process.version,
   machine: { cpus: cpus().length, loadBefore, loadAfter },
+  nodeArgs,
   hookArgs,
   seconds: (performance.now() - started) / 1000,
   results,
@@ -213,7 +217,7 @@ if (opts.json) {
 
 const range = (xs, d = 2) => `${f(quantile(xs, 0.25), d)}–${f(quantile(xs, 0.75), d)}`;
 const load = (l) => l.map((x) => f(x)).join(' ');
-console.log(`docker-resource hook benchmark: ${cli.startsWith(ROOT) ? cli.slice(ROOT.length) : cli}, node ${process.version}, ${cpus().length} CPUs`);
+console.log(`docker-resource hook benchmark: node ${[...nodeArgs, cli.startsWith(ROOT) ? cli.slice(ROOT.length) : cli, ...hookArgs].join(' ')}; node ${process.version}, ${cpus().length} CPUs`);
 console.log(`load average ${load(loadBefore)} before, ${load(loadAfter)} after; medians of paired runs (floor, hook), ratio q1–q3 in brackets\n`);
 console.log(
   table(

@@ -36,6 +36,8 @@ const hook = opts.hook ?? 'install';
 const n = Number(opts.n ?? 1);
 const runs = Number(opts.runs ?? 10);
 const cli = opts.cli === undefined ? `${ROOT}dist/bundle/docker-resource.js` : resolve(opts.cli);
+/** The checkout the CLI was built in (paths are shown relative to it). */
+const BUILD_ROOT = resolve(dirname(cli), '../..');
 
 /** Maps a profile frame to its original source through the file's source map (cached per file). */
 const maps = new Map();
@@ -49,7 +51,7 @@ function original(url, line, column) {
   const map = maps.get(file);
   const entry = map?.findEntry(line, column);
   const source = entry?.originalSource ? resolve(dirname(file), entry.originalSource) : file;
-  const rel = relative(ROOT, source);
+  const rel = relative(BUILD_ROOT, source);
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(rel);
   return { module: pkg ? pkg[1] : rel, source: `${rel}:${(entry?.originalLine ?? line) + 1}` };
 }
@@ -59,7 +61,7 @@ const EXECA = new Set(['execa', 'human-signals', 'signal-exit', 'cross-spawn', '
 
 /** A broad category of a module, for the summary. */
 function category(module) {
-  if (/^(src|machines|bin)\//.test(module)) return 'this project (src/, machines/)';
+  if (/(^|\/)(src|machines|bin)\/[^/]+\.ts$/.test(module)) return 'this project (src/, machines/)';
   if (EXECA.has(module)) return 'execa and its dependencies';
   if (module === 'xstate' || module === 'js-yaml') return module;
   if (module.startsWith('node:internal/modules/')) return "Node's module loader (node:internal/modules/*)";
