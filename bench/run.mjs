@@ -7,7 +7,7 @@
 //   npm run bench -- --cases install-100,idle-1000 --pairs 21
 //   npm run bench -- --cli /other/checkout/dist/bundle/docker-resource.js   # another build
 //   npm run bench -- --concurrency 100     # the hook's --concurrency (default: the CLI's own)
-//   npm run bench -- --node-args '--max-semi-space-size=1'   # node options for the hook (as in a shebang)
+//   npm run bench -- --node-args=--max-semi-space-size=1   # node options for the hook (as in a shebang)
 //   npm run bench -- --json                # JSON on stdout instead of the table
 //   npm run bench -- --out before.json     # the table, and the JSON into a file (bench/compare.mjs)
 //
