@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What one hook-tool spawn costs the hook's own process, by way of running it (issue 15).
 //
-//   node bench/spawn-cost.mjs                       # N = 1000 spawns, 16 and 100 in flight, 3 reps
+//   node bench/spawn-cost.mjs                       # N = 1000 spawns, 16 and 100 in flight, 2 reps (≈ 18 min)
 //   node bench/spawn-cost.mjs --n 300 --reps 1 --concurrency 16 --variants spawn,"execa current"
 //   node bench/spawn-cost.mjs --skip-spawns         # only the cost of loading execa's chunk
 //   node bench/spawn-cost.mjs --json
@@ -184,7 +184,7 @@ if (opts.child) {
   let loads = [];
   try {
     if (!opts['skip-spawns'])
-      spawns = await spawnCosts({ n, reps: Number(opts.reps ?? 3), concurrencies: (opts.concurrency ?? '16,100').split(',').map(Number), names, chunk, charm });
+      spawns = await spawnCosts({ n, reps: Number(opts.reps ?? 2), concurrencies: (opts.concurrency ?? '16,100').split(',').map(Number), names, chunk, charm });
     if (!opts['skip-load']) {
       if (!chunk) throw new Error('no execa chunk in dist/bundle/chunks: run "npm run build" first');
       loads = await loadCosts({ reps: Number(opts['load-reps'] ?? 15), chunk, charm });
