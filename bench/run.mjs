@@ -2,7 +2,7 @@
 // The hook benchmark (issue 15): every hook case against its floor, measured in the same run.
 //
 //   npm run bench                          # builds, then every case, 11 pairs each (3 for install N=1000), ≈ 4 min
-//   npm run bench -- --quick               # the cases with a target, 5 pairs (1 for install N=1000), no warm-up, ≈ 70 s
+//   npm run bench -- --quick               # the cases with a target, 5 pairs (1 for install N=1000), no warm-up, ≈ 50 s
 //   npm run bench -- --calibrate           # first find the floor's best calls in flight per case
 //   npm run bench -- --cases install-100,idle-1000 --pairs 21
 //   npm run bench -- --cli /other/checkout/dist/bundle/docker-resource.js   # another build
