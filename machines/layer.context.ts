@@ -28,14 +28,18 @@ export interface LayerContext {
   verify: string[];
   /** Those available but not confirmed by their registry (asked again in every hook while `verify` holds). */
   unverified: string[];
-  /** Each resource's state, as its actor last reported it. Keys are resource names: read with `stateOf`. */
-  states: Record<string, ResourceState>;
-  /** Fetches waiting for a slot, oldest first. */
+  /**
+   * Each resource's state, as its actor last reported it, in the order of `names`, in chunks of 32
+   * (read with `stateOf`): every report replaces one state, and a chunked list is copied in 64 places,
+   * not 1000 (a 1000-resource install makes 3000 reports).
+   */
+  states: ResourceState[][];
+  /** The fetches queued in this hook, oldest first; those from `next` on wait for a slot. */
   queue: Queued[];
+  /** Where the waiting part of `queue` starts (an index, so that starting a fetch copies no list). */
+  next: number;
   /** Resources fetching now. */
   inFlight: string[];
-  /** Resources whose fetch started in this hook, in order. */
-  fetched: string[];
   /** At most this many fetches at once. */
   concurrency: number;
   /** Whether the layer sets the unit's status (layer.yaml `set-status`). */
@@ -60,9 +64,45 @@ export interface LayerContext {
   wrote: boolean;
 }
 
-/** The state of a resource, by a name that may be any text (`constructor` included). */
-export function stateOf(context: Pick<LayerContext, 'states'>, name: string): ResourceState {
-  return Object.hasOwn(context.states, name) ? context.states[name]! : 'idle';
+/** Each `names` array's positions by name, computed once per array (the names do not change in a hook). */
+const positions = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+/** Where a resource is in `names` (and `states`), by a name that may be any text (`constructor` included); -1 if absent. */
+export function indexOf(names: readonly string[], name: string): number {
+  let map = positions.get(names);
+  if (!map) positions.set(names, (map = new Map(names.map((n, i) => [n, i]))));
+  return map.get(name) ?? -1;
+}
+
+const CHUNK = 32;
+
+/** States in the order of `names`, as `LayerContext.states` holds them (chunks of 32). */
+export function chunked(states: readonly ResourceState[]): ResourceState[][] {
+  const out: ResourceState[][] = [];
+  for (let i = 0; i < states.length; i += CHUNK) out.push(states.slice(i, i + CHUNK));
+  return out;
+}
+
+/** The state of a resource, by name. */
+export function stateOf(context: Pick<LayerContext, 'names' | 'states'>, name: string): ResourceState {
+  const at = indexOf(context.names, name);
+  return (at === -1 ? undefined : context.states[Math.floor(at / CHUNK)]?.[at % CHUNK]) ?? 'idle';
+}
+
+/** The states with one resource's replaced: a copy that shares every chunk but the one it changes. */
+export function withState(context: Pick<LayerContext, 'names' | 'states'>, name: string, state: ResourceState): ResourceState[][] {
+  const at = indexOf(context.names, name);
+  if (at === -1) return context.states;
+  const states = [...context.states];
+  const chunk = [...(states[Math.floor(at / CHUNK)] ?? [])];
+  chunk[at % CHUNK] = state;
+  states[Math.floor(at / CHUNK)] = chunk;
+  return states;
+}
+
+/** The fetches that wait for a slot, oldest first. */
+export function waiting(context: Pick<LayerContext, 'queue' | 'next'>): Queued[] {
+  return context.queue.slice(context.next);
 }
 
 /** Whether a resource in `state` starts fetching on `event`, as the resource machine would. */
@@ -73,10 +113,16 @@ export function accepts(state: ResourceState, event: Queued['event']): boolean {
   return state === 'failed';
 }
 
-/** The queue with `name` added, unless it is already queued or fetching. */
+/** Whether a resource waits for a slot or is fetching. */
+function busy(context: LayerContext, name: string): boolean {
+  if (context.inFlight.includes(name)) return true;
+  for (let i = context.next; i < context.queue.length; i++) if (context.queue[i]!.name === name) return true;
+  return false;
+}
+
+/** The queue with `name` added, unless it is already waiting or fetching. */
 export function enqueue(context: LayerContext, name: string, event: Queued['event']): Queued[] {
-  const busy = context.inFlight.includes(name) || context.queue.some((q) => q.name === name);
-  return busy ? context.queue : [...context.queue, { name, event }];
+  return busy(context, name) ? context.queue : [...context.queue, { name, event }];
 }
 
 /**
@@ -84,18 +130,24 @@ export function enqueue(context: LayerContext, name: string, event: Queued['even
  * failures, and ask the registry again about images it could not confirm.
  */
 export function plan(context: LayerContext): Queued[] {
-  let queue = context.queue;
+  const added: Queued[] = [];
   const auto = new Set(context.autoFetch);
   const reverify = new Set(context.unverified.filter((name) => context.verify.includes(name)));
   for (const name of context.names) {
     const state = stateOf(context, name);
-    const withQueue = { ...context, queue };
-    if (auto.has(name) && state === 'idle') queue = enqueue(withQueue, name, 'fetch');
-    else if (context.hook === 'upgrade-charm' && state !== 'idle') queue = enqueue(withQueue, name, 'refetch');
-    else if (state === 'failed') queue = enqueue(withQueue, name, 'retry');
-    else if (state === 'available' && reverify.has(name)) queue = enqueue(withQueue, name, 'reverify');
+    const event =
+      auto.has(name) && state === 'idle'
+        ? 'fetch'
+        : context.hook === 'upgrade-charm' && state !== 'idle'
+          ? 'refetch'
+          : state === 'failed'
+            ? 'retry'
+            : state === 'available' && reverify.has(name)
+              ? 'reverify'
+              : undefined;
+    if (event && !busy(context, name)) added.push({ name, event });
   }
-  return queue;
+  return added.length === 0 ? context.queue : [...context.queue, ...added];
 }
 
 /** The context once the hook's plan is made: the plan queued, auto-fetch marked done. */
@@ -105,23 +157,23 @@ export function afterPlan(context: LayerContext): LayerContext {
 
 /** Whether a slot is free and something waits for it. */
 export function canStart(context: LayerContext): boolean {
-  return context.inFlight.length < context.concurrency && context.queue.length > 0;
+  return context.inFlight.length < context.concurrency && context.next < context.queue.length;
 }
 
 /** Whether nothing is queued or fetching. */
 export function isSettled(context: LayerContext): boolean {
-  return context.queue.length === 0 && context.inFlight.length === 0;
+  return context.next >= context.queue.length && context.inFlight.length === 0;
 }
 
-/** The fetches to start now (at most the free slots), and the queue left after them. */
-export function nextFetches(context: LayerContext): { start: Queued[]; queue: Queued[] } {
+/** The fetches to start now (at most the free slots; one its resource no longer accepts is dropped), and where the waiting part starts after them. */
+export function nextFetches(context: LayerContext): { start: Queued[]; next: number } {
   const start: Queued[] = [];
-  const queue = [...context.queue];
-  while (queue.length > 0 && context.inFlight.length + start.length < context.concurrency) {
-    const next = queue.shift()!;
-    if (accepts(stateOf(context, next.name), next.event)) start.push(next);
+  let next = context.next;
+  while (next < context.queue.length && context.inFlight.length + start.length < context.concurrency) {
+    const queued = context.queue[next++]!;
+    if (accepts(stateOf(context, queued.name), queued.event)) start.push(queued);
   }
-  return { start, queue };
+  return { start, next };
 }
 
 const views = (context: LayerContext) => context.names.map((name) => ({ name, state: stateOf(context, name) }));
@@ -143,7 +195,7 @@ function differs(context: LayerContext, status: Status): boolean {
  */
 export function announcement(context: LayerContext): Status | null {
   if (!context.setStatus) return null;
-  const queued = context.queue.filter((q) => q.event !== 'reverify').map((q) => q.name);
+  const queued = waiting(context).filter((q) => q.event !== 'reverify').map((q) => q.name);
   const names = [...context.inFlight, ...queued].filter((n) => stateOf(context, n) !== 'failed');
   const status = desired(context, names);
   return status && differs(context, status) ? status : null;

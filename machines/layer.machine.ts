@@ -136,8 +136,9 @@ export const layerMachine = layerSetup.createMachine({
         },
       },
     },
-    done: { type: 'final', entry: 'stopChildren' },
-    aborted: { type: 'final', entry: 'stopChildren' },
+    // A machine that reaches a final state stops its children (an aborted hook's fetches among them).
+    done: { type: 'final' },
+    aborted: { type: 'final' },
   },
   output: ({ context }) => ({ wrote: context.wrote, aborted: context.aborted }),
 });

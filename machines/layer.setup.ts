@@ -16,6 +16,7 @@ import {
   nextFetches,
   ownerOf,
   stateOf,
+  withState,
   type LayerContext,
 } from './layer.context.js';
 import { resourceMachine, type ResourceEntered } from './resource.machine.js';
@@ -110,12 +111,8 @@ export const layerSetup = setup({
       return { charmStatus: event.status, dirty: context.dirty || !same };
     }),
     startFetches: enqueueActions(({ context, enqueue: act }) => {
-      const { start, queue } = nextFetches(context);
-      act.assign({
-        queue,
-        inFlight: [...context.inFlight, ...start.map((s) => s.name)],
-        fetched: [...context.fetched, ...start.map((s) => s.name)],
-      });
+      const { start, next } = nextFetches(context);
+      act.assign({ next, inFlight: [...context.inFlight, ...start.map((s) => s.name)] });
       for (const { name, event } of start)
         act.sendTo(name, event === 'reverify' ? { type: event } : { type: event, verify: context.verify.includes(name) });
     }),
@@ -124,7 +121,7 @@ export const layerSetup = setup({
       const others = context.inFlight.filter((n) => n !== event.name);
       const unverified = context.unverified.filter((n) => n !== event.name);
       return {
-        states: { ...context.states, [event.name]: event.state },
+        states: withState(context, event.name, event.state),
         inFlight: event.state === 'fetching' ? [...others, event.name] : others,
         unverified: event.state === 'available' && event.unverified !== null ? [...unverified, event.name] : unverified,
         dirty: true,
@@ -143,9 +140,6 @@ export const layerSetup = setup({
       for (const name of context.names) act.spawnChild('resource', { id: name, systemId: name, input: { name } });
     }),
     abort: assign({ aborted: (_, reason: string) => reason }),
-    stopChildren: enqueueActions(({ context, enqueue: act }) => {
-      for (const name of context.names) act.stopChild(name);
-    }),
   },
   guards: {
     notPlanned: ({ context }) => !context.ran,

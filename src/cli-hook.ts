@@ -84,7 +84,7 @@ const resources = (names: readonly string[]): string => `${names.length === 1 ? 
 
 async function runLayer(values: Values, io: CliIO, failOn: FailOn, act: (layer: DockerResourceLayer) => Promise<HookSummary>): Promise<number> {
   // Outside a hook, say so first and change nothing (no state directory, no lock, no fetch).
-  if (!hookToolsOnPath(io.env)) throw new DockerResourceError(NOT_IN_HOOK);
+  if (!(await hookToolsOnPath(io.env))) throw new DockerResourceError(NOT_IN_HOOK);
   const concurrency = int(values, 'concurrency', 1);
   const fetchTimeoutMs = int(values, 'timeout', 1);
   const retries = int(values, 'retries', 0);

@@ -6,8 +6,8 @@ import { READ_COMMANDS } from './cli-read.js';
 import { REPORT_COMMANDS } from './cli-report.js';
 import { demoCommand } from './cli-demo.js';
 import { DockerResourceError, ResourceError } from './errors/index.js';
-import pkg from '../package.json' with { type: 'json' };
 import { line } from './text.js';
+import { VERSION } from './version.js';
 
 export type { CliIO } from './cli-options.js';
 export { formatTransition } from './cli-hook.js';
@@ -37,7 +37,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const [name, ...given] = argv;
   const rest = given.map((a) => (a === '--inspect' ? '--inspect=' : a));
   if (name === '--version' || name === '-V') {
-    io.stdout(`${pkg.version}\n`);
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

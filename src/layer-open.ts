@@ -1,7 +1,7 @@
 /** Opening the layer for a hook: its options, the charm and the saved state read, the lock taken. */
 import { dirname } from 'node:path';
 import type { InspectionEvent } from 'xstate';
-import type { LayerContext } from '../machines/layer.context.js';
+import { chunked, type LayerContext } from '../machines/layer.context.js';
 import { charmDirFromEnv, hookNameFromEnv, readCharm, type CharmResource } from './charm.js';
 import type { RetryPolicy } from './fetch-image.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
@@ -74,10 +74,10 @@ export function initialLayerContext(init: {
     autoFetch: resources.filter((r) => r.autoFetch).map((r) => r.name),
     verify: resources.filter((r) => init.verify || r.verify === true).map((r) => r.name),
     unverified: resources.filter(({ name }) => typeof saved.get(name)?.context.unverified === 'string').map((r) => r.name),
-    states: Object.fromEntries(resources.map(({ name }) => [name, saved.get(name)?.value ?? 'idle'])),
+    states: chunked(resources.map(({ name }) => saved.get(name)?.value ?? 'idle')),
     queue: [],
+    next: 0,
     inFlight: [],
-    fetched: [],
     concurrency: init.concurrency,
     setStatus: init.setStatus,
     status: state.status,

@@ -3,7 +3,7 @@
  * hook has something to do it reads the saved state alone, so an idle hook loads no XState,
  * spawns nothing and writes nothing; the first request that needs the machine starts the actor.
  */
-import { afterPlan, finalStatus, isSettled, plan, type LayerContext } from '../machines/layer.context.js';
+import { afterPlan, finalStatus, isSettled, plan, waiting, type LayerContext } from '../machines/layer.context.js';
 import { lifecycleState } from '../machines/resource.events.js';
 import type { LayerEvent } from '../machines/layer.machine.js';
 import { DockerResourceError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
@@ -136,8 +136,8 @@ export class DockerResourceLayer {
   /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
   getInfo(name: string): ImageInfo {
     this.#known(name);
-    const { queue, inFlight } = this.#context;
-    if (queue.some((q) => q.name === name) || inFlight.includes(name)) throw new ResourceNotAvailableError(name, 'fetching');
+    if (waiting(this.#context).some((q) => q.name === name) || this.#context.inFlight.includes(name))
+      throw new ResourceNotAvailableError(name, 'fetching');
     return imageInfoOf(this.#view(name));
   }
 
@@ -212,7 +212,7 @@ export class DockerResourceLayer {
     const status = this.#context.status;
     return {
       hook: this.hookName,
-      fetched: [...this.#context.fetched],
+      fetched: this.#log.transitions.filter((t) => t.to === 'fetching').map((t) => t.resource),
       failed: this.#views().filter((v) => v.state === 'failed').map((v) => v.name),
       transitions: [...this.#log.transitions],
       flags: this.flags,

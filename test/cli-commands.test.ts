@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main, type CliIO } from '../src/cli.js';
+import { VERSION } from '../src/version.js';
 import { createFakeJuju, FAKE_BIN, type FakeJuju } from './fixtures/fake-juju.js';
 
 const CLI = fileURLToPath(new URL('../dist/bundle/docker-resource.js', import.meta.url));
@@ -54,7 +55,8 @@ afterEach(async () => {
 });
 
 describe('the command line', () => {
-  it('--version and -V print the version', async () => {
+  it('--version and -V print the version, which is package.json\'s', async () => {
+    expect(VERSION).toBe(PKG.version);
     expect(await inProcess(['--version'])).toMatchObject({ code: 0, stdout: `${PKG.version}\n` });
     expect(await inProcess(['-V'])).toMatchObject({ code: 0, stdout: `${PKG.version}\n` });
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMachine, initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
-import { announcement, finalStatus, type LayerContext } from '../../machines/layer.context.js';
+import { announcement, chunked, finalStatus, stateOf, waiting, type LayerContext } from '../../machines/layer.context.js';
 import { layerMachine, type LayerEvent } from '../../machines/layer.machine.js';
 import type { ResourceState } from '../../machines/resource.machine.js';
 import type { Status } from '../../src/status.js';
@@ -15,17 +15,17 @@ const machine = layerMachine.provide({ actors: { resource: createMachine({}) as 
 
 const NAMES = ['a', 'b'];
 
-function context(over: Partial<LayerContext> & { states?: Record<string, ResourceState> } = {}): LayerContext {
+function context(over: Omit<Partial<LayerContext>, 'states'> & { states?: Record<string, ResourceState> } = {}): LayerContext {
+  const states = over.states ?? { a: 'idle', b: 'idle' };
   return {
     hook: 'install',
     names: NAMES,
     autoFetch: NAMES,
     verify: [],
     unverified: [],
-    states: { a: 'idle', b: 'idle' },
     queue: [],
+    next: 0,
     inFlight: [],
-    fetched: [],
     concurrency: 1,
     setStatus: true,
     status: null,
@@ -38,6 +38,7 @@ function context(over: Partial<LayerContext> & { states?: Record<string, Resourc
     aborted: null,
     wrote: false,
     ...over,
+    states: chunked(NAMES.map((n) => states[n] ?? 'idle')),
   };
 }
 
@@ -67,12 +68,12 @@ function events(s: Snap): LayerEvent[] {
   const c = s.context;
   const out: LayerEvent[] = [{ type: 'run' }, { type: 'commit' }, { type: 'abandon', reason: 'charm code threw' }];
   // The charm asks for a resource once in a hook (asking again only repeats the same steps).
-  if (!c.fetched.includes('b')) out.push({ type: 'fetch', name: 'b' });
+  if (!c.queue.some((q: { name: string }) => q.name === 'b')) out.push({ type: 'fetch', name: 'b' });
   for (const name of c.inFlight) {
-    if (c.states[name] !== 'fetching') out.push(entered(name, 'fetching') as never);
+    if (stateOf(c, name) !== 'fetching') out.push(entered(name, 'fetching') as never);
     else out.push(entered(name, 'available') as never, entered(name, 'failed') as never);
   }
-  if (c.inFlight.length > 0 && c.states[c.inFlight[0]!] === 'fetching') out.push(entered(c.inFlight[0]!, 'failed', true) as never);
+  if (c.inFlight.length > 0 && stateOf(c, c.inFlight[0]!) === 'fetching') out.push(entered(c.inFlight[0]!, 'failed', true) as never);
   const setting = inState(s, 'announcing') ? announcement(c) : inState(s, { committing: 'settingStatus' } as never) ? finalStatus(c)?.status : undefined;
   if (setting) {
     out.push({ type: 'xstate.done.actor.status-set', output: setting } as never);
@@ -124,7 +125,7 @@ describe('layer machine: every path of a hook keeps the rules', () => {
         const c = s.context;
         // At most `concurrency` children fetching, each resource queued or fetching once at most.
         expect(c.inFlight.length).toBeLessThanOrEqual(c.concurrency);
-        const busy = [...c.inFlight, ...c.queue.map((q: { name: string }) => q.name)];
+        const busy = [...c.inFlight, ...waiting(c).map((q) => q.name)];
         expect(new Set(busy).size).toBe(busy.length);
         const event = path.steps[i]!.event as { type: string; fatal?: boolean; error?: { failure?: string } };
         if (event.fatal || event.error?.failure === 'not-in-hook') fatal = true;
@@ -165,7 +166,7 @@ describe('layer machine: every path of a hook keeps the rules', () => {
 });
 
 describe('layer machine: single steps', () => {
-  const start = (over: Partial<LayerContext> = {}) => initialTransition(machine, context(over))[0] as Snap;
+  const start = (over: Parameters<typeof context>[0] = {}) => initialTransition(machine, context(over))[0] as Snap;
   const step = (s: Snap, ...events: LayerEvent[]) => events.reduce((acc, e) => transition(machine, acc, e)[0] as Snap, s);
 
   it('starts open, with one child per resource registered under its name', () => {
@@ -179,7 +180,8 @@ describe('layer machine: single steps', () => {
     expect(s.value).toBe('announcing');
     const fetching = step(s, { type: 'xstate.done.actor.status-set', output: announcement(s.context) } as never);
     expect(fetching.value).toBe('fetching');
-    expect(fetching.context).toMatchObject({ inFlight: ['a'], queue: [{ name: 'b', event: 'fetch' }], status: { state: 'maintenance', message: 'fetching resources: a, b', owner: 'layer' } });
+    expect(waiting(fetching.context)).toEqual([{ name: 'b', event: 'fetch' }]);
+    expect(fetching.context).toMatchObject({ inFlight: ['a'], status: { state: 'maintenance', message: 'fetching resources: a, b', owner: 'layer' } });
   });
 
   it('a second run is ignored once the plan is made', () => {
@@ -191,7 +193,7 @@ describe('layer machine: single steps', () => {
   it('retries only: no maintenance status, the blocked one stays until they succeed', () => {
     const s = step(start({ hook: 'update-status', states: { a: 'failed', b: 'available' }, autoFetched: true, status: STATUSES[1]! }), { type: 'run' });
     expect(s.value).toBe('fetching');
-    expect(s.context.queue).toEqual([]);
+    expect(waiting(s.context)).toEqual([]);
     expect(s.context.inFlight).toEqual(['a']);
   });
 
