@@ -103,9 +103,9 @@ export function warn(io: CliIO, message: string): void {
 }
 
 /** Reads the saved state read-only (no lock, no hook tool), printing its warnings. */
-export async function readSnapshot(values: Values, io: CliIO): Promise<LayerSnapshot> {
+export async function readSnapshot(values: Values, io: CliIO, history = true): Promise<LayerSnapshot> {
   const { readLayerSnapshot } = await import('./layer-snapshot.js');
-  const snapshot = await readLayerSnapshot(pathOptions(values, io));
+  const snapshot = await readLayerSnapshot({ ...pathOptions(values, io), history });
   for (const w of snapshot.warnings) warn(io, w);
   return snapshot;
 }

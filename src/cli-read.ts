@@ -23,7 +23,7 @@ unless --show-secrets. Exits 1 when the resource is not available.`,
   options: { ...COMMON, ...JSON_OPTION, 'show-secrets': { type: 'boolean', help: 'print password, auth and tokens as they are' } },
   run: async (values, positionals, io) => {
     if (positionals.length !== 1) throw new UsageError('info needs exactly one resource name');
-    const image = infoOf(await readSnapshot(values, io), positionals[0]!);
+    const image = infoOf(await readSnapshot(values, io, false), positionals[0]!);
     const data: Record<string, unknown> = values['show-secrets'] ? image.fields() : image.toJSON();
     if (values['json']) io.stdout(jsonText(data) + '\n');
     else io.stdout(Object.entries(data).map(([k, v]) => line(`${k}: ${String(v)}`)).join(''));
@@ -39,7 +39,7 @@ state. Needs no hook tools.`,
   options: COMMON,
   run: async (values, positionals, io) => {
     noPositionals('flags', positionals);
-    io.stdout((await readSnapshot(values, io)).flags.map(line).join(''));
+    io.stdout((await readSnapshot(values, io, false)).flags.map(line).join(''));
     return 0;
   },
 };

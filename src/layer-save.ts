@@ -2,6 +2,7 @@
 import type { SaveInput } from '../machines/layer.machine.js';
 import type { CharmCache } from './charm.js';
 import type { LayerState, PersistedResource } from './layer-state.js';
+import { writeHistoryFile } from './history-file.js';
 import { writeStateFile } from './state-file.js';
 import type { TransitionLog } from './transition-log.js';
 
@@ -33,12 +34,14 @@ export async function saveLayerState(input: SaveInput, ctx: SaveContext): Promis
     status: input.status,
     charmStatus: input.charmStatus,
     resources,
-    history: ctx.log.historiesOf(input.names),
-    hooks: ctx.log.hooksToSave(),
+    history: {},
     ...(ctx.charm ? { charm: ctx.charm } : {}),
   };
   try {
-    await writeStateFile(ctx.stateFile, state);
+    // The history first: a hook killed between the two writes leaves its record, and redoes its work.
+    await writeHistoryFile(ctx.stateFile, { history: ctx.log.historiesOf(input.names), hooks: ctx.log.hooksToSave() });
+    const { history: _kept, ...rest } = state;
+    await writeStateFile(ctx.stateFile, rest);
     return true;
   } catch (error) {
     ctx.onError(`cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`);

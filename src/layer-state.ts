@@ -58,7 +58,10 @@ export interface LayerState {
   charmStatus?: Status | null;
   /** Persisted snapshots by resource name: look names up with `own()` (a resource may be named `constructor`). */
   resources: Record<string, PersistedResource>;
-  /** Transitions by resource name, oldest first: look names up with `own()`. */
+  /**
+   * Transitions by resource name, oldest first: look names up with `own()`. Kept in the history file;
+   * here only when read from a state file written before there was one.
+   */
   history: Record<string, HistoryEntry[]>;
   /** The charm files as last parsed (a cache: dropped when unusable). */
   charm?: CharmCache;
@@ -95,6 +98,14 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
     if ('ok' in charm) state.charm = charm.ok;
     else warnings.push(`saved charm data is unusable (${charm.problem}); reading the charm files again`);
   }
+  Object.assign(state, toHistory(data, warnings));
+  return state;
+}
+
+/** The history and hook records of a document (the history file, or a state file written before it had one). */
+export function toHistory(data: unknown, warnings: string[]): Pick<LayerState, 'history' | 'hooks'> {
+  const out: Pick<LayerState, 'history' | 'hooks'> = { history: {} };
+  if (!isObject(data)) return out;
   const history = isObject(data['history']) ? data['history'] : {};
   for (const [name, list] of Object.entries(history)) {
     if (!isResourceName(name) || !Array.isArray(list)) {
@@ -108,17 +119,17 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
       if ('ok' in entry) kept.push(entry.ok);
       else problems.push(entry.problem);
     }
-    state.history[name] = kept;
+    out.history[name] = kept;
     if (problems.length > 0)
       warnings.push(`saved history of resource "${name}": dropped ${problems.length} unusable ${problems.length === 1 ? 'entry' : 'entries'} (${problems[0]})`);
   }
   if (Array.isArray(data['hooks'])) {
     const hooks = data['hooks'].map(checkHookRecord);
-    state.hooks = hooks.flatMap((h) => ('ok' in h ? [h.ok] : []));
-    const dropped = hooks.length - state.hooks.length;
+    out.hooks = hooks.flatMap((h) => ('ok' in h ? [h.ok] : []));
+    const dropped = hooks.length - out.hooks.length;
     if (dropped > 0) warnings.push(`saved hook records: dropped ${dropped} unusable ${dropped === 1 ? 'record' : 'records'}`);
   }
-  return state;
+  return out;
 }
 
 /** A name from the saved state, quoted for a message: a bad one is shown as JSON, cut short. */
@@ -128,10 +139,15 @@ function quoted(name: string): string {
   return JSON.stringify(text.length > 64 ? `${text.slice(0, 63)}…` : text);
 }
 
-/** Reads the state file (falling back to its last good copy) into a usable state, with warnings. */
+/**
+ * Reads the state file (falling back to its last good copy) into a usable state, with warnings. The
+ * history lives in a file of its own (history-file.ts), which an idle hook never reads; a state file
+ * written before that still holds it, and is then not clean: the next hook moves it out.
+ */
 export async function readState(file: string): Promise<{ state: LayerState; clean: boolean; warnings: string[] }> {
   const { data, source, warnings } = await readStateFile(file);
   const state = toLayerState(data, warnings);
+  const inline = isObject(data) && (data['history'] !== undefined || data['hooks'] !== undefined);
   // clean: the state file holds exactly this state, so a hook that changes nothing need not write it.
-  return { state, clean: source === 'main' && warnings.length === 0, warnings };
+  return { state, clean: source === 'main' && warnings.length === 0 && !inline, warnings };
 }

@@ -11,6 +11,7 @@ import { deriveFlags } from './flags.js';
 import type { HookTools } from './hook-tools.js';
 import { redactImageFields, type ImageInfo } from './image-info.js';
 import type { LayerActor } from './layer-actor.js';
+import { readHistoryFile, type SavedHistory } from './history-file.js';
 import { LayerIO } from './layer-io.js';
 import type { LayerOptions } from './layer-open.js';
 import type { Started } from './layer-start.js';
@@ -75,8 +76,8 @@ export class DockerResourceLayer {
     this.#saved = new Map(Object.entries(init.state.resources));
     this.#io = new LayerIO(init.tools, init.options.onWarning);
     const onListenerError = (e: unknown) => this.#io.warn(`a transition listener threw: ${(e as Error).message}`);
-    const saved = { history: new Map(Object.entries(init.state.history)), hooks: init.state.hooks ?? [], hook: init.context.hook };
-    this.#log = new TransitionLog(saved, init.options.historyLimit ?? 20, onListenerError);
+    const load = () => this.#readHistory();
+    this.#log = new TransitionLog({ load, hook: init.context.hook }, init.options.historyLimit ?? 20, onListenerError);
     for (const warning of init.warnings) this.#io.warn(warning);
     if (init.context.statusInDoubt)
       this.#io.warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
@@ -258,6 +259,15 @@ export class DockerResourceLayer {
       this.#sync(started.actor);
       return (this.#ready = started);
     }));
+  }
+
+  /** The saved history: the history file's, else what a state file written before it held; its warnings said. */
+  #readHistory(): SavedHistory {
+    const warnings: string[] = [];
+    const { history, hooks } = this.#init.state;
+    const saved = readHistoryFile(this.#init.stateFile, warnings) ?? { history, ...(hooks ? { hooks } : {}) };
+    for (const warning of warnings) this.#io.warn(warning);
+    return saved;
   }
 
   /** Takes the actor's context as the facade's (and its phase for the hook's record), and returns it. */

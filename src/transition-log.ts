@@ -1,5 +1,7 @@
 /** Where a hook's transitions go: its own list, the subscribers, and the history kept across hooks. */
+import type { SavedHistory } from './history-file.js';
 import type { HistoryEntry, HookRecord } from './layer-state.js';
+import { own } from './own.js';
 import { toHistoryEntry, type Transition } from './transition.js';
 
 /** A subscriber: one resource's transitions, or every resource's when `resource` is undefined. */
@@ -13,24 +15,26 @@ export class TransitionLog {
   /** This hook's transitions, oldest first. */
   readonly transitions: Transition[] = [];
   readonly #listeners = new Set<Listener>();
-  readonly #history: Map<string, HistoryEntry[]>;
+  /** Reads the saved history, once, when it is first needed (an idle hook never needs it). */
+  readonly #load: () => SavedHistory;
+  #saved: SavedHistory | null = null;
+  /** This hook's history entries, by resource. */
+  readonly #added = new Map<string, HistoryEntry[]>();
   readonly #limit: number;
   readonly #onListenerError: (error: unknown) => void;
-  readonly #hooks: readonly HookRecord[];
   /** This hook's phases, as the layer machine enters them. */
   readonly #phases: HookRecord['phases'] = [];
   readonly #hook: string | null;
 
-  constructor(
-    saved: { history: ReadonlyMap<string, HistoryEntry[]>; hooks: readonly HookRecord[]; hook: string | null },
-    limit: number,
-    onListenerError: (error: unknown) => void,
-  ) {
-    this.#history = new Map([...saved.history].map(([name, list]) => [name, [...list]]));
-    this.#hooks = saved.hooks;
+  constructor(saved: { load: () => SavedHistory; hook: string | null }, limit: number, onListenerError: (error: unknown) => void) {
+    this.#load = saved.load;
     this.#hook = saved.hook;
     this.#limit = limit;
     this.#onListenerError = onListenerError;
+  }
+
+  #savedHistory(): SavedHistory {
+    return (this.#saved ??= this.#load());
   }
 
   /** Records that the layer machine entered `state` (a top-level state) at `at`. */
@@ -40,7 +44,8 @@ export class TransitionLog {
 
   /** The hook records to keep: the saved ones and this hook's, at most `limit`, oldest first. */
   hooksToSave(): HookRecord[] {
-    const all = this.#phases.length > 0 ? [...this.#hooks, { hook: this.#hook, phases: [...this.#phases] }] : [...this.#hooks];
+    const hooks = this.#savedHistory().hooks ?? [];
+    const all = this.#phases.length > 0 ? [...hooks, { hook: this.#hook, phases: [...this.#phases] }] : [...hooks];
     return all.slice(Math.max(0, all.length - this.#limit));
   }
 
@@ -58,24 +63,24 @@ export class TransitionLog {
   /** Records a transition: in this hook's list, in its resource's history (bounded), and to every subscriber. */
   record(transition: Transition): void {
     this.transitions.push(transition);
-    const list = this.#history.get(transition.resource) ?? [];
+    const list = this.#added.get(transition.resource) ?? [];
     list.push(toHistoryEntry(transition));
-    if (list.length > this.#limit) list.splice(0, list.length - this.#limit);
-    this.#history.set(transition.resource, list);
+    this.#added.set(transition.resource, list);
     for (const listener of this.#listeners) this.#tell(listener, transition);
   }
 
-  /** The recorded history of a resource, oldest first. */
+  /** The recorded history of a resource, oldest first: the saved one and this hook's, at most `limit`. */
   history(name: string): HistoryEntry[] {
-    return [...(this.#history.get(name) ?? [])];
+    const all = [...(own(this.#savedHistory().history, name) ?? []), ...(this.#added.get(name) ?? [])];
+    return all.slice(Math.max(0, all.length - this.#limit));
   }
 
   /** The histories of these resources (others are dropped: no longer in the metadata). */
   historiesOf(names: readonly string[]): Record<string, HistoryEntry[]> {
     const out: Record<string, HistoryEntry[]> = {};
     for (const name of names) {
-      const list = this.#history.get(name);
-      if (list && list.length > 0) out[name] = list;
+      const list = this.history(name);
+      if (list.length > 0) out[name] = list;
     }
     return out;
   }

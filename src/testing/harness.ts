@@ -128,7 +128,7 @@ export class Harness {
 
   /** The flags as the saved state gives them now (what `docker-resource flags` prints). */
   async flags(): Promise<string[]> {
-    return (await readLayerSnapshot({ charmDir: this.charmDir })).flags;
+    return (await readLayerSnapshot({ charmDir: this.charmDir, history: false })).flags;
   }
 
   /** The image info of an available resource from the saved state; throws why it is not available. */
