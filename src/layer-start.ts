@@ -45,15 +45,8 @@ function inspector(user: LayerOptions['inspect']): ((event: InspectionEvent) => 
   };
 }
 
-/**
- * Tells the command's loader (scripts/cli-loader.js) that this run does a hook's work, so that the V8
- * code cache it keeps holds the code of fetching too. Nothing else reads it.
- */
-const WORKED = Symbol.for('docker-resource.code-cache.worked');
-
 /** Starts the layer actor in `input.context`'s phase, its children restored from their saved snapshots. */
 export function startLayer(input: StartInput): Started {
-  (globalThis as Record<symbol, unknown>)[WORKED] = true;
   const { options, io, log, context } = input;
   const hook = context.hook;
   const now = (): string => (options.now?.() ?? new Date()).toISOString();
