@@ -12,7 +12,7 @@ const path = require('path');
 const { Script } = require('vm');
 const { wrap } = require('module');
 const dir = path.dirname(require('url').fileURLToPath(import.meta.url));
-const file = path.join(dir, 'docker-resource.cjs');
+const file = path.join(dir, './docker-resource.cjs');
 const cacheFile = `${file}.cache`;
 
 let cachedData;
