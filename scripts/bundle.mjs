@@ -30,6 +30,8 @@ await build({
   // probe, `verify`; 0.5 MB) and @statelyai/inspect with its ws (`--inspect`). Node requires them from
   // node_modules when they are needed (@statelyai/inspect is an ES module: require(esm), Node >= 20.19).
   external: ['@statelyai/inspect', 'undici'],
+  // ... through require(), not import(): a script compiled with vm.Script has no loader for import().
+  supported: { 'dynamic-import': false },
   // The modules that locate themselves (the demo's fake tools, ws for the inspector) read import.meta.url.
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: 'var __import_meta_url=require("url").pathToFileURL(__filename).href;' },

@@ -3,7 +3,7 @@
  * and the phases of the last hooks. Apart from the state so that an idle hook reads neither (a full
  * history of 1000 resources is megabytes of JSON); read when a hook writes, or when asked for a history.
  */
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { toHistory, type LayerState } from './layer-state.js';
 import { MAX_STATE_BYTES } from './state-file-target.js';
 import { STATE_VERSION, writeStateFile } from './state-file.js';
@@ -15,7 +15,7 @@ export type SavedHistory = Pick<LayerState, 'history' | 'hooks'>;
 export const historyPath = (stateFile: string): string => `${stateFile}.history`;
 
 /** node:fs, required when a history is read (an ES module import of node:fs would load the stream modules in every hook). */
-const fs = (): typeof import('node:fs') => createRequire(import.meta.url)('fs') as typeof import('node:fs');
+const fs = (): typeof import('node:fs') => nodeModule.createRequire(import.meta.url)('fs') as typeof import('node:fs');
 
 /** The document at `path`, `null` when there is none, or why it cannot be used. */
 function readDocument(path: string): { data: unknown } | null | { problem: string } {

@@ -3,7 +3,7 @@
  * (`@statelyai/inspect`), every event redacted (docs/BEHAVIOUR.md §5). It never keeps the
  * process alive: no listener means one warning and no events; `stop()` is bounded.
  */
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import type { InspectionEvent } from 'xstate';
 import { freezeInspectionEvent } from './inspection.js';
 import { redact } from './redact.js';
@@ -47,9 +47,9 @@ const OPEN = 1;
 
 /** `ws`, as `@statelyai/inspect` depends on it (Node 20 has no global WebSocket). */
 function loadWebSocket(): SocketConstructor {
-  const here = createRequire(import.meta.url);
+  const here = nodeModule.createRequire(import.meta.url);
   try {
-    return createRequire(here.resolve('@statelyai/inspect'))('ws') as SocketConstructor;
+    return nodeModule.createRequire(here.resolve('@statelyai/inspect'))('ws') as SocketConstructor;
   } catch {
     return here('ws') as SocketConstructor;
   }

@@ -4,7 +4,7 @@
  * the close are bounded in time; nothing listening means one clear warning; a URL's
  * credentials are never printed.
  */
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import type WebSocket from 'ws';
 import { encodeWire, type WireEvent } from './inspect-wire.js';
 import { shown } from '../inspector.js';
@@ -36,7 +36,7 @@ export const urlForMessages = shown;
 
 /** `ws`, loaded at run time (the CLI bundle keeps it outside, as the inspector does). */
 function loadWebSocket(): typeof WebSocket {
-  return createRequire(import.meta.url)('ws') as typeof WebSocket;
+  return nodeModule.createRequire(import.meta.url)('ws') as typeof WebSocket;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message || error.name : String(error));
