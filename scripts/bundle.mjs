@@ -1,17 +1,14 @@
 #!/usr/bin/env node
-// Bundles the CLI (bin/docker-resource.ts) into dist/bundle/: one ESM file holds everything a hook
-// needs at start-up, so Node reads and links one module instead of about a hundred (docs/PERFORMANCE.md).
-// Dynamic imports (execa on the first spawn, the orchestrator, the snapshot and graph commands) become
-// chunks beside it, loaded only on the paths that use them. @statelyai/inspect (and its ws) stays
-// external: it is a dependency, loaded from node_modules by `--inspect` alone.
+// Bundles the CLI (bin/docker-resource.ts) into dist/bundle/docker-resource.cjs: ONE CommonJS file that
+// holds every module of the command (dynamic imports become lazily initialised parts of it), so a hook
+// reads one file instead of a dozen chunks. dist/bundle/docker-resource.js (the bin) compiles it with
+// V8's code cache (scripts/cli-loader.js): after the first hook, later ones skip most compiling.
 // Runs after tsc in `npm run build` (tsc emits the library only; the CLI ships as this bundle).
 // It also ships the fake hook tools (test/fixtures/bin) as dist/fake-juju, for `docker-resource demo`.
 import { build } from 'esbuild';
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, cp, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const BANNER = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 
@@ -20,32 +17,25 @@ await rm(`${root}dist/fake-juju`, { recursive: true, force: true });
 await cp(`${root}test/fixtures/bin`, `${root}dist/fake-juju`, { recursive: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { 'docker-resource': 'bin/docker-resource.ts' },
-  outdir,
+  entryPoints: ['bin/docker-resource.ts'],
+  outfile: `${outdir}/docker-resource.cjs`,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
   sourcemap: 'linked',
-  external: ['@statelyai/inspect'],
-  // execa's CommonJS dependencies (cross-spawn…) call require() for Node's built-ins: give them one.
-  banner: { js: BANNER },
-  chunkNames: 'chunks/[name]-[hash]',
+  // Dependencies that only some hooks load stay out of the file every hook reads: undici (the registry
+  // probe, `verify`; 0.5 MB) and @statelyai/inspect with its ws (`--inspect`). Node requires them from
+  // node_modules when they are needed (@statelyai/inspect is an ES module: require(esm), Node >= 20.19).
+  external: ['@statelyai/inspect', 'undici'],
+  // ... through require(), not import(): a script compiled with vm.Script has no loader for import().
+  supported: { 'dynamic-import': false },
+  // The modules that locate themselves (the demo's fake tools, ws for the inspector) read import.meta.url.
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: 'var __import_meta_url=require("url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
-
-// esbuild puts the banner in every file, but only the files that call require() need it. Elsewhere it is
-// taken out (its line left empty, so the source maps still match): each createRequire() runs
-// fileURLToPath(), and with a dozen chunks on an idle hook's path those calls made V8 optimise Node's
-// URL code with TurboFan on every hook (about 40 ms of CPU and 4 MB of RSS).
-for (const file of await readdir(outdir, { recursive: true })) {
-  if (!file.endsWith('.js')) continue;
-  const path = join(outdir, file);
-  const text = await readFile(path, 'utf8');
-  const at = text.indexOf(BANNER);
-  if (at === -1 || /\brequire\b/.test(text.slice(at + BANNER.length))) continue;
-  await writeFile(path, text.slice(0, at) + text.slice(at + BANNER.length));
-}
+await copyFile(`${root}scripts/cli-loader.js`, `${outdir}/docker-resource.js`);
+await chmod(`${outdir}/docker-resource.js`, 0o755);

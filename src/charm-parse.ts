@@ -73,22 +73,33 @@ export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResour
     const autoFetch = spec['auto-fetch'] ?? false;
     if (typeof autoFetch !== 'boolean')
       throw new CharmConfigError(file, `resource "${name}": "auto-fetch" must be true or false`);
-    out.push({ name, autoFetch });
+    const verify = spec['verify'] ?? false;
+    if (typeof verify !== 'boolean') throw new CharmConfigError(file, `resource "${name}": "verify" must be true or false`);
+    out.push({ name, autoFetch, ...(verify ? { verify } : {}) });
   }
   return out;
 }
 
-/** Parses layer.yaml text for `options: docker-resource: set-status`. Pure. */
-export function parseLayerOptions(text: string, file = 'layer.yaml'): { setStatus: boolean | undefined } {
+/** The layer's options in layer.yaml (`options: docker-resource:`); `undefined` where not set. */
+export interface LayerYamlOptions {
+  setStatus: boolean | undefined;
+  verify: boolean | undefined;
+}
+
+/** Parses layer.yaml text for `options: docker-resource:` `set-status` and `verify`. Pure. */
+export function parseLayerOptions(text: string, file = 'layer.yaml'): LayerYamlOptions {
+  const none = { setStatus: undefined, verify: undefined };
   const doc = parseYaml(text, file);
-  if (!isMapping(doc)) return { setStatus: undefined };
+  if (!isMapping(doc)) return none;
   const options = doc['options'];
-  if (!isMapping(options)) return { setStatus: undefined };
+  if (!isMapping(options)) return none;
   const ours = options['docker-resource'];
-  if (ours === undefined || ours === null) return { setStatus: undefined };
+  if (ours === undefined || ours === null) return none;
   if (!isMapping(ours)) throw new CharmConfigError(file, '"options: docker-resource" must be a mapping');
-  const setStatus = ours['set-status'];
-  if (setStatus === undefined) return { setStatus: undefined };
-  if (typeof setStatus !== 'boolean') throw new CharmConfigError(file, '"set-status" must be true or false');
-  return { setStatus };
+  const flag = (key: string): boolean | undefined => {
+    const value = ours[key];
+    if (value === undefined || typeof value === 'boolean') return value;
+    throw new CharmConfigError(file, `"${key}" must be true or false`);
+  };
+  return { setStatus: flag('set-status'), verify: flag('verify') };
 }

@@ -11,6 +11,8 @@ import { CharmConfigError } from './errors/index.js';
 export interface CharmResource {
   name: string;
   autoFetch: boolean;
+  /** `verify: true` in the resource's metadata: ask the registry whether the image can be pulled. */
+  verify?: boolean;
 }
 
 /** What the layer knows about the charm. */
@@ -20,6 +22,8 @@ export interface Charm {
   resources: CharmResource[];
   /** The `set-status` layer option (`options: docker-resource:` in layer.yaml); `undefined` when not set. */
   setStatus: boolean | undefined;
+  /** The `verify` layer option: ask every image's registry; `undefined` when not set. */
+  verify?: boolean | undefined;
 }
 
 async function readOptional(path: string): Promise<string | undefined> {
@@ -36,6 +40,7 @@ export interface CharmCache {
   key: string;
   resources: CharmResource[];
   setStatus: boolean | undefined;
+  verify?: boolean | undefined;
 }
 
 const CHARM_FILES = ['metadata.yaml', 'charmcraft.yaml', 'layer.yaml'] as const;
@@ -59,15 +64,16 @@ async function filesKey(dir: string): Promise<string> {
  */
 export async function readCharm(dir: string, cached?: CharmCache | null): Promise<Charm & { cache: CharmCache }> {
   const key = await filesKey(dir);
-  if (cached && cached.key === key) return { dir, resources: cached.resources, setStatus: cached.setStatus, cache: cached };
+  if (cached && cached.key === key)
+    return { dir, resources: cached.resources, setStatus: cached.setStatus, verify: cached.verify, cache: cached };
   const [metadata, charmcraft, layer] = await Promise.all(CHARM_FILES.map((f) => readOptional(join(dir, f))));
   const { parseMetadata, parseLayerOptions } = await import('./charm-parse.js');
   let resources: CharmResource[];
   if (metadata !== undefined) resources = parseMetadata(metadata, join(dir, 'metadata.yaml'));
   else if (charmcraft !== undefined) resources = parseMetadata(charmcraft, join(dir, 'charmcraft.yaml'));
   else throw new CharmConfigError(join(dir, 'metadata.yaml'), 'not found (nor charmcraft.yaml): is this a charm directory?');
-  const { setStatus } = layer === undefined ? { setStatus: undefined } : parseLayerOptions(layer, join(dir, 'layer.yaml'));
-  return { dir, resources, setStatus, cache: { key, resources, setStatus } };
+  const { setStatus, verify } = layer === undefined ? { setStatus: undefined, verify: undefined } : parseLayerOptions(layer, join(dir, 'layer.yaml'));
+  return { dir, resources, setStatus, verify, cache: { key, resources, setStatus, verify } };
 }
 
 /** The charm directory from the hook environment: JUJU_CHARM_DIR, else CHARM_DIR, else the current directory. */

@@ -1,18 +1,16 @@
 /** The `docker-resource demo` command: a charm's life on a simulated Juju. */
-import { noPositionals, type CliIO, type Command } from './cli-options.js';
+import { HELP, noPositionals, type CliIO, type Command } from './cli-options.js';
 
 /** The demo command; `main` runs the read-only commands the demo shows. */
 export function demoCommand(main: (argv: readonly string[], io: CliIO) => Promise<number>): Command {
   return {
     summary: "a charm's life on a simulated Juju, with no set-up",
-    usage: `docker-resource demo [--clean]
-
-Runs a charm with two oci-image resources through install, update-status and
+    synopsis: '[options]',
+    description: `Runs a charm with two oci-image resources through install, update-status and
 upgrade-charm on a simulated Juju (fake hook tools, spawned by the real
 adapter) and prints what each hook did. What it writes is left in a temporary
-directory for you to explore with the other commands; it prints how to remove it.
-  --clean    remove what it wrote at the end`,
-    options: { help: { type: 'boolean', short: 'h' }, clean: { type: 'boolean' } },
+directory for you to explore with the other commands; it prints how to remove it.`,
+    options: { clean: { type: 'boolean', help: 'remove what it wrote at the end' }, ...HELP },
     run: async (values, positionals, io) => {
       noPositionals('demo', positionals);
       const { runDemo } = await import('./demo/demo.js');

@@ -1,75 +1,90 @@
-/** The `docker-resource` commands that run the layer in a hook: `hook` and `fetch NAME...`. */
-import { COMMON, int, noPositionals, pathOptions, UsageError, warn, type CliIO, type Command, type Values } from './cli-options.js';
+/** The `docker-resource` commands that run the layer in a hook: `hook`, `fetch NAME...` and `status-set`. */
+import { COMMON, int, noPositionals, pathOptions, UsageError, warn, type CliIO, type Command, type OptionSpec, type Values } from './cli-options.js';
+import { DockerResourceError } from './errors/index.js';
+import { hookToolsOnPath, NOT_IN_HOOK } from './in-hook.js';
 import type { DockerResourceLayer, HookSummary, LayerOptions, Transition } from './orchestrator.js';
+import { isStatusState, STATUS_STATES } from './status.js';
 import { line } from './text.js';
 
-const HOOK_OPTIONS = {
+/** The options of every command that runs the layer. */
+const LAYER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   ...COMMON,
-  inspect: { type: 'string' },
-  'fail-on-error': { type: 'boolean' },
-  'no-status': { type: 'boolean' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-  retries: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+  'no-status': { type: 'boolean', help: 'do not set the unit status (as set-status: false in layer.yaml)' },
+};
 
-const HOOK_HELP = `
-  --charm-dir DIR     the charm directory (default: $JUJU_CHARM_DIR, $CHARM_DIR, else .)
-  --state-file FILE   where the state lives (default: DIR/.docker-resource/state.json)
-  --no-status         do not set the unit status (as set-status: false in layer.yaml)
-  --concurrency N     fetch at most N resources at once (default 16)
-  --timeout MS        time limit of one fetch in ms (default 300000, at most 2147483647)
-  --retries N         in-hook retries of a failing resource-get (default 1; 0 = off)
-  --fail-on-error     exit 1 when a resource failed, so Juju retries the hook
-  --inspect[=URL]     send every actor event (redacted) to the Stately inspector
-  -q, --quiet         print no transitions`;
+/** The options of the commands that fetch. */
+const FETCH_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  ...LAYER_OPTIONS,
+  concurrency: { type: 'string', arg: 'N', help: 'fetch at most N resources at once (default 16)' },
+  timeout: { type: 'string', arg: 'MS', help: 'time limit of one fetch in ms (default 300000, at most 2147483647)' },
+  retries: { type: 'string', arg: 'N', help: 'in-hook retries of a failing resource-get (default 1; 0 = off)' },
+  verify: { type: 'boolean', help: "also ask each image's registry whether it can be pulled (as verify: true)" },
+  inspect: { type: 'string', arg: '[=URL]', help: 'send every actor event (redacted) to the Stately inspector (default ws://localhost:8080)' },
+  quiet: { type: 'boolean', short: 'q', help: 'print no transitions' },
+};
 
 /** Which failures make the command exit 1: any (`hook --fail-on-error`), none, or only these resources' (`fetch`). */
 type FailOn = 'any' | 'none' | readonly string[];
 
-/** `hook` and `fetch`, by name. */
-export const HOOK_COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
-  [
-    'hook',
-    {
-      summary: "run the layer's part of the current hook",
-      usage: `docker-resource hook [options]
-
-Auto-fetches (first hook), refetches on upgrade-charm, retries failed
+const hook: Command = {
+  summary: "run the layer's part of the current hook",
+  synopsis: '[options]',
+  description: `Auto-fetches (first hook), refetches on upgrade-charm, retries failed
 resources, sets the status and saves the state. Exits 0 when a resource
-failed (the status says so), unless --fail-on-error.
-${HOOK_HELP}`,
-      options: HOOK_OPTIONS,
-      run: (values, positionals, io) => {
-        noPositionals('hook', positionals);
-        return runLayer(values, io, values['fail-on-error'] ? 'any' : 'none', (layer) => layer.runHook());
-      },
-    },
-  ],
-  [
-    'fetch',
-    {
-      summary: 'request resources and fetch them now',
-      usage: `docker-resource fetch NAME... [options]
+failed (the status says so), unless --fail-on-error.`,
+  options: { ...FETCH_OPTIONS, 'fail-on-error': { type: 'boolean', help: 'exit 1 when a resource failed, so Juju retries the hook' } },
+  run: (values, positionals, io) => {
+    noPositionals('hook', positionals);
+    return runLayer(values, io, values['fail-on-error'] ? 'any' : 'none', (layer) => layer.runHook());
+  },
+};
 
-Requests each resource (it stays requested) and fetches it now. Exits 1
+const fetch: Command = {
+  summary: 'request resources and fetch them now',
+  synopsis: 'NAME... [options]',
+  description: `Requests each resource (it stays requested) and fetches it now. Exits 1
 if one of the named resources failed, naming it; others that are failed
-are reported on stderr but do not fail the command.
-${HOOK_HELP}`,
-      options: HOOK_OPTIONS,
-      run: (values, positionals, io) => {
-        if (positionals.length === 0) throw new UsageError('fetch needs at least one resource name');
-        return runLayer(values, io, positionals, (layer) => layer.fetchNow(positionals));
-      },
-    },
-  ],
+are reported on stderr but do not fail the command.`,
+  options: FETCH_OPTIONS,
+  run: (values, positionals, io) => {
+    if (positionals.length === 0) throw new UsageError('fetch needs at least one resource name');
+    return runLayer(values, io, positionals, (layer) => layer.fetchNow(positionals));
+  },
+};
+
+const statusSet: Command = {
+  summary: "set the charm's own status, combined with the layer's by priority",
+  synopsis: `STATE [--] MESSAGE... | --clear [options]`,
+  description: `Records the charm's status (${STATUS_STATES.join(', ')}) in the state and sets the
+unit status to the higher of it and the layer's own (blocked > maintenance >
+waiting > active): a charm that sets "active ready" while an image is failed
+still shows blocked. The layer never clears a status the charm set this way.`,
+  options: { ...LAYER_OPTIONS, clear: { type: 'boolean', help: "withdraw the charm's status (the layer's alone counts again)" } },
+  run: (values, positionals, io) => {
+    const [state, ...words] = positionals;
+    if (values['clear']) {
+      if (positionals.length > 0) throw new UsageError('status-set --clear takes no state or message');
+    } else if (!isStatusState(state)) {
+      throw new UsageError(`status-set needs a state: ${STATUS_STATES.join(', ')}${state === undefined ? '' : `, not "${state}"`}`);
+    }
+    const status = isStatusState(state) && !values['clear'] ? { state, message: words.join(' ') } : null;
+    return runLayer({ ...values, quiet: true }, io, 'none', (layer) => (layer.setCharmStatus(status), layer.commit()));
+  },
+};
+
+/** `hook`, `fetch` and `status-set`, by name. */
+export const HOOK_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['hook', hook],
+  ['fetch', fetch],
+  ['status-set', statusSet],
 ]);
 
 /** `resource: a` or `resources: a, b`. */
 const resources = (names: readonly string[]): string => `${names.length === 1 ? 'resource' : 'resources'}: ${names.join(', ')}`;
 
 async function runLayer(values: Values, io: CliIO, failOn: FailOn, act: (layer: DockerResourceLayer) => Promise<HookSummary>): Promise<number> {
+  // Outside a hook, say so first and change nothing (no state directory, no lock, no fetch).
+  if (!(await hookToolsOnPath(io.env))) throw new DockerResourceError(NOT_IN_HOOK);
   const concurrency = int(values, 'concurrency', 1);
   const fetchTimeoutMs = int(values, 'timeout', 1);
   const retries = int(values, 'retries', 0);
@@ -77,6 +92,7 @@ async function runLayer(values: Values, io: CliIO, failOn: FailOn, act: (layer: 
     ...pathOptions(values, io),
     onWarning: (m) => warn(io, m),
     ...(values['no-status'] ? { setStatus: false } : {}),
+    ...(values['verify'] ? { verify: true } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(fetchTimeoutMs !== undefined ? { fetchTimeoutMs } : {}),
     ...(retries !== undefined ? { retry: { retries } } : {}),
@@ -104,8 +120,9 @@ async function runLayer(values: Values, io: CliIO, failOn: FailOn, act: (layer: 
   }
 }
 
-/** One line for a transition: `web: fetching → available`, with the reason of a failure. */
+/** One line for a transition: `web: fetching → available`, with the reason of a failure or of an unconfirmed image. */
 export function formatTransition(t: Transition): string {
-  const why = t.to === 'failed' && t.event.reason ? ` (${t.event.kind}: ${t.event.reason})` : '';
+  const why =
+    t.to === 'failed' ? ` (${t.event.kind}: ${t.event.reason})` : t.to === 'available' && t.event.type === 'unverified' ? ` (unverified: ${t.event.reason})` : '';
   return `${t.resource}: ${t.from} → ${t.to}${why}`;
 }

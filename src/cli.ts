@@ -1,18 +1,24 @@
 /** The `docker-resource` command: the layer for any charm, even a bash one. */
 import { parseArgs } from 'node:util';
 import { HOOK_COMMANDS } from './cli-hook.js';
-import { UsageError, type CliIO, type Command, type Values } from './cli-options.js';
+import { parseOptions, UsageError, usageOf, type CliIO, type Command, type Values } from './cli-options.js';
 import { READ_COMMANDS } from './cli-read.js';
+import { REPORT_COMMANDS } from './cli-report.js';
 import { demoCommand } from './cli-demo.js';
 import { DockerResourceError, ResourceError } from './errors/index.js';
-import pkg from '../package.json' with { type: 'json' };
 import { line } from './text.js';
+import { VERSION } from './version.js';
 
 export type { CliIO } from './cli-options.js';
 export { formatTransition } from './cli-hook.js';
 
 /** Every command, by name (a Map: the name comes from the command line). */
-const COMMANDS: ReadonlyMap<string, Command> = new Map([...HOOK_COMMANDS, ...READ_COMMANDS, ['demo', demoCommand((argv, io) => main(argv, io))]]);
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ...HOOK_COMMANDS,
+  ...READ_COMMANDS,
+  ...REPORT_COMMANDS,
+  ['demo', demoCommand((argv, io) => main(argv, io))],
+]);
 
 const MAIN_HELP = `docker-resource: Juju oci-image resources for any charm
 
@@ -31,7 +37,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const [name, ...given] = argv;
   const rest = given.map((a) => (a === '--inspect' ? '--inspect=' : a));
   if (name === '--version' || name === '-V') {
-    io.stdout(`${pkg.version}\n`);
+    io.stdout(`${VERSION}\n`);
     return 0;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -43,12 +49,12 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (!command) throw new UsageError(`unknown command "${name}"`);
     let parsed;
     try {
-      parsed = parseArgs({ args: [...rest], options: command.options ?? {}, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: [...rest], options: parseOptions(command), allowPositionals: true, strict: true });
     } catch (error) {
       throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^Unknown option/, `unknown option for "${name}"`));
     }
     if (parsed.values['help']) {
-      io.stdout(`Usage: ${command.usage}\n`);
+      io.stdout(usageOf(name, command));
       return 0;
     }
     return await command.run(parsed.values as Values, parsed.positionals, io);

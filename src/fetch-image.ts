@@ -29,8 +29,14 @@ export async function readResourceFile(name: string, path: string): Promise<Buff
     if (!stat.isFile()) throw new MissingResourceError(name, `resource-get printed ${path}, which is not a regular file`);
     if (stat.size > MAX_RESOURCE_BYTES)
       throw new InvalidResourceError(name, `resource file is ${stat.size} bytes, over the ${MAX_RESOURCE_BYTES}-byte limit`);
-    const buffer = Buffer.alloc(MAX_RESOURCE_BYTES + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    // A buffer of the file's size and one byte more: a file that grew since stat() fills it, and is read
+    // again into one of the limit's size (a fresh 64 KiB per resource made a 1000-resource hook churn memory).
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
+    let { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > stat.size) {
+      buffer = Buffer.allocUnsafe(MAX_RESOURCE_BYTES + 1);
+      ({ bytesRead } = await handle.read(buffer, 0, buffer.length, 0));
+    }
     if (bytesRead > MAX_RESOURCE_BYTES)
       throw new InvalidResourceError(name, `resource file is over the ${MAX_RESOURCE_BYTES}-byte limit`);
     return buffer.subarray(0, bytesRead);

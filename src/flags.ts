@@ -4,7 +4,7 @@ import type { ResourceView } from './resource-view.js';
 export const FLAG_PREFIX = 'layer.docker-resource';
 
 /** The flag name for one resource and one fact (`fetched`, `available`, `failed`, `changed`). */
-export function resourceFlag(name: string, fact: 'fetched' | 'available' | 'failed' | 'changed'): string {
+export function resourceFlag(name: string, fact: 'fetched' | 'available' | 'failed' | 'changed' | 'unverified'): string {
   return `${FLAG_PREFIX}.${name}.${fact}`;
 }
 
@@ -17,6 +17,7 @@ export function deriveFlags(resources: Iterable<ResourceView>, autoFetched: bool
     if (state === 'available') flags.push(resourceFlag(name, 'available'));
     if (state === 'failed') flags.push(resourceFlag(name, 'failed'));
     if (state === 'available' && context.changed) flags.push(resourceFlag(name, 'changed'));
+    if (state === 'available' && typeof context.unverified === 'string') flags.push(resourceFlag(name, 'unverified'));
     if (context.requested && state !== 'available') pending = true;
   }
   if (pending) flags.push(`${FLAG_PREFIX}.pending`);

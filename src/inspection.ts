@@ -5,6 +5,16 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { redact } from './redact.js';
+import { uniqueId } from './unique-id.js';
+
+/**
+ * XState numbers its actors' session ids from `x:0` in every process, and every hook is a process:
+ * prefixed with this, the actors of two hooks stay apart in one inspector.
+ */
+const PROCESS = uniqueId();
+
+/** A session id that is unique across processes. */
+export const globalSessionId = (sessionId: string): string => `${PROCESS}:${sessionId}`;
 
 /** A redacted plain copy of a snapshot: child actors reduced to their ids, credentials replaced, internals left out. */
 export function plainSnapshot(snapshot: unknown): Record<string, unknown> {
@@ -41,16 +51,17 @@ export function freezeInspectionEvent(event: InspectionEvent): InspectionEvent |
   // does), so that it is the started actor's: redacted then too.
   const snapshot = event.type === '@xstate.snapshot' ? plainSnapshot(event.snapshot) : undefined;
   const actorRef: ActorRefData = {
-    sessionId: ref.sessionId,
-    ...(ref.id !== undefined ? { id: ref.id } : {}),
-    ...(ref._parent ? { _parent: { sessionId: ref._parent.sessionId } } : {}),
+    sessionId: globalSessionId(ref.sessionId),
+    // An actor without an id of its own has its session id as id: inspectors then show its machine's id.
+    ...(ref.id !== undefined ? { id: ref.id === ref.sessionId ? globalSessionId(ref.id) : ref.id } : {}),
+    ...(ref._parent ? { _parent: { sessionId: globalSessionId(ref._parent.sessionId) } } : {}),
     ...(ref.logic ? { logic: { config: ref.logic.config } } : {}),
     getSnapshot: () => snapshot ?? plainSnapshot(ref.getSnapshot()),
   };
-  const frozen: Record<string, unknown> = { type: event.type, rootId: event.rootId, actorRef };
+  const frozen: Record<string, unknown> = { type: event.type, rootId: globalSessionId(event.rootId), actorRef };
   if (event.type === '@xstate.actor') return frozen as unknown as InspectionEvent;
   frozen['event'] = redact(event.event);
   if (event.type === '@xstate.snapshot') frozen['snapshot'] = snapshot;
-  else frozen['sourceRef'] = event.sourceRef ? { sessionId: event.sourceRef.sessionId } : undefined;
+  else frozen['sourceRef'] = event.sourceRef ? { sessionId: globalSessionId(event.sourceRef.sessionId) } : undefined;
   return frozen as unknown as InspectionEvent;
 }

@@ -3,7 +3,7 @@
  * (`@statelyai/inspect`), every event redacted (docs/BEHAVIOUR.md §5). It never keeps the
  * process alive: no listener means one warning and no events; `stop()` is bounded.
  */
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import type { InspectionEvent } from 'xstate';
 import { freezeInspectionEvent } from './inspection.js';
 import { redact } from './redact.js';
@@ -47,9 +47,9 @@ const OPEN = 1;
 
 /** `ws`, as `@statelyai/inspect` depends on it (Node 20 has no global WebSocket). */
 function loadWebSocket(): SocketConstructor {
-  const here = createRequire(import.meta.url);
+  const here = nodeModule.createRequire(import.meta.url);
   try {
-    return createRequire(here.resolve('@statelyai/inspect'))('ws') as SocketConstructor;
+    return nodeModule.createRequire(here.resolve('@statelyai/inspect'))('ws') as SocketConstructor;
   } catch {
     return here('ws') as SocketConstructor;
   }
@@ -58,8 +58,8 @@ function loadWebSocket(): SocketConstructor {
 /** `scheme://user:password@` at the start of a URL-like text, the credentials in group 2. */
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 
-/** The URL without any user:password part, for messages. */
-function shown(url: string): string {
+/** The URL without any user:password part, for messages (an invalid one scrubbed of its user info too). */
+export function shown(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';

@@ -63,6 +63,7 @@ const inspect: Check = (v) =>
     : 'must be an inspector: a function, or an object with a next(event) function';
 
 const RETRY: Record<string, Check> = { retries: integer(0), delayMs: milliseconds(0) };
+const REGISTRY: Record<string, Check> = { timeoutMs: milliseconds(1), fetch: fn };
 
 /** Every option of `openLayer`, with its check; `true` where its value may be shown in an error. */
 const OPTIONS: Record<keyof LayerOptions, [Check, boolean]> = {
@@ -74,6 +75,8 @@ const OPTIONS: Record<keyof LayerOptions, [Check, boolean]> = {
   concurrency: [integer(1), true],
   fetchTimeoutMs: [milliseconds(1), true],
   retry: [object, false],
+  verify: [boolean, true],
+  registry: [object, false],
   stateFile: [string, true],
   lockTimeoutMs: [milliseconds(0), true],
   historyLimit: [integer(0), true],
@@ -104,4 +107,6 @@ export function validateLayerOptions(options: unknown): asserts options is Layer
   checkAll(options, OPTIONS, '');
   const retry = options['retry'];
   if (isObject(retry)) checkAll(retry, Object.fromEntries(Object.entries(RETRY).map(([k, c]) => [k, [c, true]])), 'retry.');
+  const registry = options['registry'];
+  if (isObject(registry)) checkAll(registry, Object.fromEntries(Object.entries(REGISTRY).map(([k, c]) => [k, [c, k !== 'fetch']])), 'registry.');
 }

@@ -4,6 +4,7 @@ import { UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
 import type { ImageInfo } from './image-info.js';
 import { readState, type HistoryEntry, type LayerState } from './layer-state.js';
+import { readHistoryFile } from './history-file.js';
 import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
 import { statePaths } from './state-file.js';
@@ -22,10 +23,13 @@ export interface LayerSnapshot {
 
 /** Reads the charm's metadata and saved state without taking the lock or running a hook tool. */
 export async function readLayerSnapshot(
-  options: { charmDir?: string; stateFile?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { charmDir?: string; stateFile?: string; env?: NodeJS.ProcessEnv; history?: boolean } = {},
 ): Promise<LayerSnapshot> {
   const charmDir = options.charmDir ?? charmDirFromEnv(options.env ?? process.env);
-  const { state, warnings } = await readState(options.stateFile ?? statePaths(charmDir).file);
+  const stateFile = options.stateFile ?? statePaths(charmDir).file;
+  const { state, warnings } = await readState(stateFile);
+  // The history (and hook records) live in their own file; `history: false` skips it (flags, info).
+  if (options.history !== false) Object.assign(state, readHistoryFile(stateFile, warnings) ?? {});
   const charm = await readCharm(charmDir, state.charm);
   const resources: ResourceView[] = charm.resources.map(({ name }) => {
     const saved = own(state.resources, name);

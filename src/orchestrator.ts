@@ -1,185 +1,101 @@
 /**
- * One hook cycle over N resource actors: restore, request, fetch with a bound,
- * settle, derive flags and status, set status, persist.
+ * The layer for one hook: a thin facade over the layer actor (machines/layer.machine.ts). Until a
+ * hook has something to do it reads the saved state alone, so an idle hook loads no XState,
+ * spawns nothing and writes nothing; the first request that needs the machine starts the actor.
  */
-import { dirname } from 'node:path';
-import type { InspectionEvent } from 'xstate';
-import type { ResourceEvent, ResourceState } from '../machines/resource.machine.js';
-import { type CharmResource, charmDirFromEnv, hookNameFromEnv, readCharm } from './charm.js';
-import { DockerResourceError, HookToolError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
-import type { RetryPolicy } from './fetch-image.js';
+import { afterPlan, finalStatus, isSettled, plan, waiting, type LayerContext } from '../machines/layer.context.js';
+import { lifecycleState } from '../machines/resource.events.js';
+import type { LayerEvent } from '../machines/layer.machine.js';
+import { DockerResourceError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
-import { createHookTools, type HookTools } from './hook-tools.js';
+import type { HookTools } from './hook-tools.js';
 import { redactImageFields, type ImageInfo } from './image-info.js';
-import { acquireLock } from './lock.js';
-import { validateLayerOptions } from './layer-options.js';
-import { freezeInspectionEvent } from './inspection.js';
-import type { ActorFactory, ResourceActor } from './resource-actors.js';
-import { readState, type HistoryEntry, type PersistedResource, type LayerState } from './layer-state.js';
-import { own } from './own.js';
+import type { LayerActor } from './layer-actor.js';
+import { readHistoryFile, type SavedHistory } from './history-file.js';
+import { LayerIO } from './layer-io.js';
+import type { LayerOptions } from './layer-open.js';
+import type { Started } from './layer-start.js';
+import type { HistoryEntry, LayerState, PersistedResource } from './layer-state.js';
+import type { Lock } from './lock.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
-import { ensureStateDir } from './state-dir.js';
-import { statePaths, writeStateFile } from './state-file.js';
-import { combineStatuses, layerStatus, sameStatus, type Status } from './status.js';
+import { combineStatuses, layerStatus, type Status } from './status.js';
+import type { Transition } from './transition.js';
+import { TransitionLog } from './transition-log.js';
 
-/** A lifecycle transition of one resource, safe to log: no credential in it. */
-export interface Transition {
-  resource: string;
-  from: ResourceState;
-  to: ResourceState;
-  /** The event that caused it: `FETCH`, `REFETCH`, `RETRY`, or XState's fetch done/error/after event, summarised. */
-  event: { type: string; digest?: string; kind?: string; reason?: string };
-  /** When it happened (ISO 8601). */
-  at: string;
-  /** The hook it happened in, if known. */
-  hook: string | null;
-}
-
-/** Options of {@link openLayer}; each mirrors a layer option or a hook fact. */
-export interface LayerOptions {
-  /** The charm directory (default: JUJU_CHARM_DIR, else CHARM_DIR, else the current directory). */
-  charmDir?: string;
-  /** The hook environment (default `process.env`). */
-  env?: NodeJS.ProcessEnv;
-  /** The hook tools (default: the real ones, spawned through execa). */
-  tools?: HookTools;
-  /** The hook's name (default: from JUJU_DISPATCH_PATH or JUJU_HOOK_NAME). */
-  hookName?: string;
-  /** Set the unit's status automatically (default: layer.yaml's `set-status`, else true). */
-  setStatus?: boolean;
-  /** How many resources to fetch at once (default 16). */
-  concurrency?: number;
-  /** The time limit of one fetch, in ms (default 5 minutes). */
-  fetchTimeoutMs?: number;
-  /** In-hook retries of a failing `resource-get` (default: 1 retry after 500 ms; `{ retries: 0 }` turns it off). */
-  retry?: Partial<RetryPolicy>;
-  /** Where the state is kept (default `<charmDir>/.docker-resource/state.json`). */
-  stateFile?: string;
-  /** How long to wait for another process holding the state lock, in ms (default 120 s). */
-  lockTimeoutMs?: number;
-  /** How many transitions to keep per resource in the history (default 20). */
-  historyLimit?: number;
-  /** An XState inspector (e.g. `createSkyInspector().inspect`); receives every actor's events, redacted. */
-  inspect?: ((event: InspectionEvent) => void) | { next?: (event: InspectionEvent) => void };
-  /** Where warnings go besides `juju-log -l WARNING` (default: stderr). */
-  onWarning?: (message: string) => void;
-  /** The clock, for tests. */
-  now?: () => Date;
-}
+export { openLayer, type LayerOptions } from './layer-open.js';
+export type { Transition } from './transition.js';
 
 /** What one hook cycle did. */
 export interface HookSummary {
   hook: string | null;
+  /** Resources whose fetch started in this hook, in order. */
   fetched: string[];
   /** Resources that are failed at the end of the hook, in metadata order. */
   failed: string[];
   transitions: Transition[];
   flags: string[];
+  /** The status the layer last set (now or in an earlier hook). */
   status: Status | null;
   wroteState: boolean;
 }
 
-interface Slot {
-  readonly name: string;
-  readonly autoFetch: boolean;
-  persisted: PersistedResource | null;
-  actor: ResourceActor | null;
-  /** The state before the latest snapshot, to detect transitions. */
-  last: ResourceState;
+/** What {@link openLayer} hands the facade. */
+export interface LayerInit {
+  charmDir: string;
+  stateFile: string;
+  tools: HookTools;
+  options: LayerOptions;
+  state: LayerState;
+  lock: Lock;
+  context: LayerContext;
+  warnings: readonly string[];
 }
 
 /** The layer for the current hook: holds the state lock until {@link DockerResourceLayer.commit}. */
 export class DockerResourceLayer {
   readonly hookName: string | null;
   readonly charmDir: string;
-  readonly #slots = new Map<string, Slot>();
-  readonly #tools: HookTools;
-  readonly #options: LayerOptions;
-  #createActor: ActorFactory | null = null;
-  #loadingActors: Promise<void> | null = null;
-  readonly #setStatus: boolean;
-  readonly #concurrency: number;
-  readonly #stateFile: string;
-  readonly #release: () => Promise<void>;
-  readonly #listeners = new Set<{ resource: string | undefined; fn: (t: Transition) => void }>();
-  readonly #queue: Array<{ name: string; event: ResourceEvent }> = [];
-  readonly #io: Promise<unknown>[] = [];
-  readonly #transitions: Transition[] = [];
-  readonly #fetched: string[] = [];
-  #state: LayerState;
-  /** Whether the state file holds exactly the state as it was read (nothing to write unless it changes). */
-  #clean: boolean;
-  readonly #initial: Pick<LayerState, 'autoFetched' | 'status'>;
-  #inFlight = 0;
-  #waiters: Array<() => void> = [];
-  #charmStatus: Status | null = null;
-  #fatal: unknown = null;
-  #committed = false;
-  /** The hook's one run and one commit: calling either again returns the same outcome. */
-  #running: Promise<void> | null = null;
-  #commitment: Promise<HookSummary> | null = null;
-  /** The previous hook was killed holding the lock: the unit may show a status the state never recorded. */
-  #statusInDoubt = false;
+  readonly #init: LayerInit;
+  readonly #saved: Map<string, PersistedResource>;
+  readonly #log: TransitionLog;
+  readonly #io: LayerIO;
+  /** The context until the actor starts; the actor's afterwards. */
+  #context: LayerContext;
+  #started: Promise<Started> | null = null;
+  /** The started actor, once it runs (views read its children synchronously). */
+  #ready: Started | null = null;
+  #run: Promise<void> | null = null;
+  #end: Promise<HookSummary | null> | null = null;
 
   /** Use {@link openLayer}. */
-  constructor(init: {
-    charmDir: string;
-    hookName: string | null;
-    resources: CharmResource[];
-    tools: HookTools;
-    options: LayerOptions;
-    setStatus: boolean;
-    stateFile: string;
-    state: LayerState;
-    clean: boolean;
-    warnings: readonly string[];
-    release: () => Promise<void>;
-    /** The lock was taken over from a dead process. */
-    recovered?: boolean;
-  }) {
+  constructor(init: LayerInit) {
     this.charmDir = init.charmDir;
-    this.hookName = init.hookName;
-    this.#tools = init.tools;
-    this.#options = init.options;
-    this.#setStatus = init.setStatus;
-    this.#concurrency = Math.max(1, init.options.concurrency ?? 16);
-    this.#stateFile = init.stateFile;
-    this.#state = init.state;
-    this.#clean = init.clean;
-    this.#initial = { autoFetched: init.state.autoFetched, status: init.state.status };
-    this.#release = init.release;
-    for (const { name, autoFetch } of init.resources) {
-      const persisted = own(init.state.resources, name) ?? null;
-      this.#slots.set(name, { name, autoFetch, persisted, actor: null, last: persisted?.value ?? 'idle' });
-    }
-    for (const warning of init.warnings) this.#warn(warning);
-    if (init.recovered) {
-      this.#statusInDoubt = true;
-      this.#warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
-    }
+    this.hookName = init.context.hook;
+    this.#init = init;
+    this.#context = init.context;
+    this.#saved = new Map(Object.entries(init.state.resources));
+    this.#io = new LayerIO(init.tools, init.options.onWarning);
+    const onListenerError = (e: unknown) => this.#io.warn(`a transition listener threw: ${(e as Error).message}`);
+    const load = () => this.#readHistory();
+    this.#log = new TransitionLog({ load, hook: init.context.hook }, init.options.historyLimit ?? 20, onListenerError);
+    for (const warning of init.warnings) this.#io.warn(warning);
+    if (init.context.statusInDoubt)
+      this.#io.warn('the previous hook was killed while holding the state lock; its unsaved work is redone and the status set again');
   }
 
   /** The oci-image resources of the charm, in metadata order. */
   get resources(): string[] {
-    return [...this.#slots.keys()];
+    return [...this.#context.names];
   }
 
   /** Each resource's state and context, in metadata order, with credentials in the image info redacted. */
   views(): ResourceView[] {
-    return this.#views().map((view) => {
-      const { image } = view.context;
-      return image ? { ...view, context: { ...view.context, image: redactImageFields(image) } } : view;
-    });
+    return this.#views().map((v) => (v.context.image ? { ...v, context: { ...v.context, image: redactImageFields(v.context.image) } } : v));
   }
-
-  #views(): ResourceView[] {
-    return [...this.#slots.values()].map((slot) => this.#view(slot));
-  }
-
 
   /** The flags (docs/BEHAVIOUR.md §3), derived from the machines' states, sorted. */
   get flags(): string[] {
-    return deriveFlags(this.#views(), this.#state.autoFetched);
+    return deriveFlags(this.#views(), this.#context.autoFetched);
   }
 
   /** Whether a flag is set. */
@@ -189,70 +105,62 @@ export class DockerResourceLayer {
 
   /** The combined status now: the layer's own and the charm's, highest priority wins. */
   get status(): Status | null {
-    return combineStatuses([layerStatus(this.#views()), this.#charmStatus]);
+    return combineStatuses([layerStatus(this.#views()), this.#context.charmStatus]);
   }
 
-  /** Contributes the charm's own status; it competes with the layer's by priority (blocked > maintenance > waiting > active). */
+  /** Contributes the charm's own status (kept across hooks; `null` withdraws it); it competes with the layer's by priority. */
   setCharmStatus(status: Status | null): void {
-    this.#charmStatus = status;
+    this.#send({ type: 'charm-status', status: status && { state: status.state, message: status.message } });
   }
 
   /** The recorded transitions of a resource across hooks, oldest first. */
   history(name: string): HistoryEntry[] {
-    this.#slot(name);
-    return [...(own(this.#state.history, name) ?? [])];
+    this.#known(name);
+    return this.#log.history(name);
   }
 
   /** Requests a fetch of a resource; it stays requested from then on. Await {@link settled} for the outcome. */
   fetch(name: string): void {
-    this.#slot(name);
-    this.#enqueue(name, { type: 'FETCH' });
-    this.#pump();
+    this.#known(name);
+    this.#send({ type: 'fetch', name });
   }
 
   /** Resolves when every requested fetch has settled (available or failed). */
-  settled(): Promise<void> {
-    this.#pump();
-    if (this.#queue.length === 0 && this.#inFlight === 0) return this.#checkFatal();
-    return new Promise<void>((resolve) => this.#waiters.push(resolve)).then(() => this.#checkFatal());
+  async settled(): Promise<void> {
+    if (this.#started) {
+      const started = await this.#started;
+      await started.until(() => isSettled(this.#sync(started.actor)));
+    }
+    if (this.#io.fatal) throw this.#io.fatal;
   }
 
   /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
   getInfo(name: string): ImageInfo {
-    const slot = this.#slot(name);
-    if (this.#queue.some((q) => q.name === name)) throw new ResourceNotAvailableError(name, 'fetching');
-    return imageInfoOf(this.#view(slot));
+    this.#known(name);
+    if (waiting(this.#context).some((q) => q.name === name) || this.#context.inFlight.includes(name))
+      throw new ResourceNotAvailableError(name, 'fetching');
+    return imageInfoOf(this.#view(name));
   }
 
-  /**
-   * Subscribes to transitions of one resource, or of all when `resource` is omitted; returns the
-   * unsubscribe function. A listener first hears this hook's transitions so far, so it misses none
-   * wherever in the hook it subscribes.
-   */
+  /** Subscribes to transitions of one resource, or of all; tells it at once of this hook's earlier ones. Returns the unsubscribe function. */
   subscribe(listener: (transition: Transition) => void, resource?: string): () => void {
-    if (resource !== undefined) this.#slot(resource);
-    const entry = { resource, fn: listener };
-    for (const transition of this.#transitions) this.#deliver(entry, transition);
-    this.#listeners.add(entry);
-    return () => this.#listeners.delete(entry);
+    if (resource !== undefined) this.#known(resource);
+    return this.#log.subscribe(listener, resource);
+  }
+
+  /** The layer actor (XState), started now if it was not: `actor.system.get(name)` is resource `name`'s actor. */
+  async actor(): Promise<LayerActor> {
+    return (await this.#start()).actor;
   }
 
   /**
-   * Runs the layer's part of the hook and waits for it to settle: auto-fetch (first hook),
-   * refetch on upgrade-charm, retry failures, and fetch what was requested. Then react to
-   * the flags, and end the hook with {@link commit}. It runs once per hook: a second call
-   * returns the first call's outcome.
+   * Runs the layer's part of the hook and waits for it to settle: auto-fetch (first hook), refetch on
+   * upgrade-charm, retry failures, and fetch what was requested. A second call returns the same outcome.
    */
   run(): Promise<void> {
-    return (this.#running ??= this.#guard(async () => {
-      for (const slot of this.#slots.values()) {
-        const { state } = this.#view(slot);
-        if (slot.autoFetch && state === 'idle') this.#enqueue(slot.name, { type: 'FETCH' });
-        if (this.hookName === 'upgrade-charm' && state !== 'idle') this.#enqueue(slot.name, { type: 'REFETCH' });
-        if (state === 'failed') this.#enqueue(slot.name, { type: 'RETRY' });
-      }
-      this.#state.autoFetched = true;
-      await this.#announce();
+    return (this.#run ??= this.#guard(async () => {
+      if (!this.#started && plan(this.#context).length === 0) this.#context = afterPlan(this.#context);
+      else (await this.actor()).send({ type: 'run' });
       await this.settled();
     }));
   }
@@ -260,21 +168,72 @@ export class DockerResourceLayer {
   /** The whole hook in one call: {@link run}, then {@link commit}. */
   async runHook(): Promise<HookSummary> {
     await this.run();
-    return this.#guard(() => this.commit());
+    return this.commit();
   }
 
   /** Fetches these resources now and ends the hook (status, persist): what `docker-resource fetch` does. */
   async fetchNow(names: readonly string[]): Promise<HookSummary> {
-    return this.#guard(async () => {
-      for (const name of names) this.#slot(name);
-      for (const name of names) this.#enqueue(name, { type: 'FETCH' });
-      await this.#announce();
+    for (const name of names) this.#known(name);
+    await this.#guard(async () => {
+      (await this.actor()).send({ type: 'fetch-now', names: [...names] });
       await this.settled();
-      return this.commit();
     });
+    return this.commit();
   }
 
-  /** Runs `work`; on any error, releases the lock without writing (the state stays as it was) and rethrows. */
+  /** Sets the final status, writes the state if it changed, and releases the lock. The hook's one commit: a second call returns the same summary. */
+  async commit(): Promise<HookSummary> {
+    const summary = await (this.#end ??= this.#commit());
+    if (!summary) throw new DockerResourceError('the layer was abandoned for this hook; open it again');
+    return summary;
+  }
+
+  /** Releases the lock without writing anything (the state stays as it was before this hook). */
+  async abandon(): Promise<void> {
+    this.#end ??= this.#finish(async (started) => started?.actor.send({ type: 'abandon', reason: 'abandoned' })).then(() => null);
+    await this.#end.catch(() => undefined);
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  async #commit(): Promise<HookSummary> {
+    await this.settled();
+    let wrote = false;
+    await this.#finish(async (started) => {
+      if (!started && finalStatus(this.#context) === null && !this.#context.dirty) return;
+      const { actor, until } = started ?? (await this.#start());
+      actor.send({ type: 'commit' });
+      await until(() => false);
+      this.#sync(actor);
+      if (this.#io.fatal) throw this.#io.fatal;
+      const output = actor.getSnapshot().output;
+      if (output?.aborted) throw new DockerResourceError(`the hook was aborted: ${output.aborted}`);
+      wrote = output?.wrote ?? false;
+    });
+    const status = this.#context.status;
+    return {
+      hook: this.hookName,
+      fetched: this.#log.transitions.filter((t) => t.to === 'fetching').map((t) => t.resource),
+      failed: this.#views().filter((v) => v.state === 'failed').map((v) => v.name),
+      transitions: [...this.#log.transitions],
+      flags: this.flags,
+      status: status && { state: status.state, message: status.message },
+      wroteState: wrote,
+    };
+  }
+
+  /** Ends the hook with `work`, then waits for the log and releases the lock, however `work` ends. */
+  async #finish(work: (started: Started | null) => Promise<void>): Promise<void> {
+    try {
+      await work(this.#started ? await this.#started : null);
+    } finally {
+      if (this.#started) (await this.#started.catch(() => null))?.actor.stop();
+      await this.#io.drain();
+      await this.#init.lock.release();
+    }
+  }
+
+  /** Runs `work`; on any error, abandons the hook (nothing written) and rethrows. */
   async #guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -284,330 +243,56 @@ export class DockerResourceLayer {
     }
   }
 
-  /**
-   * Sets the final status, writes the state if it changed, and releases the lock: the end of the
-   * hook. It commits once: a second call returns the first call's summary (or its error).
-   */
-  commit(): Promise<HookSummary> {
-    if (this.#commitment) return this.#commitment;
-    if (this.#committed) return Promise.reject(new DockerResourceError('the layer was abandoned for this hook; open it again'));
-    return (this.#commitment = this.#commit());
+  /** Sends an event to the layer actor, starting it first if need be. */
+  #send(event: LayerEvent): void {
+    if (this.#end) throw new DockerResourceError('the hook has ended: the layer was committed or abandoned');
+    // A start that fails is reported by settled() and commit(), which await the same promise.
+    void this.#start().then(({ actor }) => actor.send(event), () => undefined);
   }
 
-  async #commit(): Promise<HookSummary> {
-    await this.settled();
-    this.#committed = true;
-    try {
-      if (this.#setStatus) await this.#applyStatus(this.#finalStatus());
-      const wroteState = await this.#persist();
-      await Promise.allSettled(this.#io);
-      return {
-        hook: this.hookName,
-        fetched: [...this.#fetched],
-        failed: this.#views().filter((v) => v.state === 'failed').map((v) => v.name),
-        transitions: [...this.#transitions],
-        flags: this.flags,
-        status: this.#state.status && { state: this.#state.status.state, message: this.#state.status.message },
-        wroteState,
-      };
-    } finally {
-      this.#stopActors();
-      await this.#release();
+  /** Loads XState and the machines, and starts the layer actor (once). */
+  #start(): Promise<Started> {
+    return (this.#started ??= import('./layer-start.js').then(({ startLayer }) => {
+      const { tools, options, state, stateFile } = this.#init;
+      const started = startLayer({ context: this.#context, saved: this.#saved, tools, options, stateFile, charm: state.charm, io: this.#io, log: this.#log });
+      started.actor.subscribe({ next: () => this.#sync(started.actor), error: () => undefined });
+      this.#sync(started.actor);
+      return (this.#ready = started);
+    }));
+  }
+
+  /** The saved history: the history file's, else what a state file written before it held; its warnings said. */
+  #readHistory(): SavedHistory {
+    const warnings: string[] = [];
+    const { history, hooks } = this.#init.state;
+    const saved = readHistoryFile(this.#init.stateFile, warnings) ?? { history, ...(hooks ? { hooks } : {}) };
+    for (const warning of warnings) this.#io.warn(warning);
+    return saved;
+  }
+
+  /** Takes the actor's context as the facade's (and its phase for the hook's record), and returns it. */
+  #sync(actor: LayerActor): LayerContext {
+    const snapshot = actor.getSnapshot();
+    const phase = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+    this.#log.phase(phase, (this.#init.options.now?.() ?? new Date()).toISOString());
+    return (this.#context = snapshot.context);
+  }
+
+  #known(name: string): void {
+    if (!this.#context.names.includes(name)) throw new UnknownResourceError(name, this.#context.names);
+  }
+
+  #view(name: string): ResourceView {
+    const child = this.#ready?.children.get(name);
+    if (child) {
+      const s = child.getSnapshot();
+      return { name, state: lifecycleState<ResourceView['state']>(s.value), context: s.context };
     }
+    const saved = this.#saved.get(name);
+    return saved ? { name, state: saved.value, context: saved.context } : { name, state: 'idle', context: freshContext(name) };
   }
 
-  /** Releases the lock without writing anything (the state stays as it was before this hook). */
-  async abandon(): Promise<void> {
-    if (this.#committed) return;
-    this.#committed = true;
-    this.#stopActors();
-    await Promise.allSettled(this.#io);
-    await this.#release();
-  }
-
-  // ---- internals -------------------------------------------------------------------------------
-
-  #slot(name: string): Slot {
-    const slot = this.#slots.get(name);
-    if (!slot) throw new UnknownResourceError(name, this.resources);
-    return slot;
-  }
-
-  #view(slot: Slot): ResourceView {
-    if (slot.actor) {
-      const s = slot.actor.getSnapshot();
-      return { name: slot.name, state: s.value as ResourceState, context: s.context };
-    }
-    if (slot.persisted) return { name: slot.name, state: slot.persisted.value, context: slot.persisted.context };
-    return { name: slot.name, state: 'idle', context: freshContext(slot.name) };
-  }
-
-  #enqueue(name: string, event: ResourceEvent): void {
-    if (this.#queue.some((q) => q.name === name)) return;
-    this.#queue.push({ name, event });
-  }
-
-  /**
-   * The maintenance status before fetching starts: set once, only if something will be fetched.
-   * Retries of failed resources stay under the blocked status until they succeed.
-   */
-  async #announce(): Promise<void> {
-    if (!this.#setStatus || this.#queue.length === 0) return this.#pump();
-    const names = this.#queue.filter((q) => this.#view(this.#slot(q.name)).state !== 'failed').map((q) => q.name);
-    const status = combineStatuses([layerStatus(this.#views(), names), this.#charmStatus]);
-    const pending = this.#applyStatus(status);
-    this.#pump();
-    await pending;
-  }
-
-  #pump(): void {
-    if (this.#queue.length > 0 && !this.#createActor) return this.#loadActors();
-    while (this.#inFlight < this.#concurrency && this.#queue.length > 0) {
-      const { name, event } = this.#queue.shift()!;
-      const actor = this.#actor(this.#slot(name));
-      actor.send(event);
-      if (actor.getSnapshot().value === 'fetching') {
-        this.#inFlight++;
-        this.#fetched.push(name);
-      }
-    }
-    if (this.#inFlight === 0 && this.#queue.length === 0) this.#wake();
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  /** Loads XState and the fetch step on the first fetch of the hook, then goes on pumping. */
-  #loadActors(): void {
-    this.#loadingActors ??= import('./resource-actors.js').then(
-      ({ createActorFactory }) => {
-        this.#createActor = createActorFactory({
-          tools: this.#tools,
-          retry: this.#options.retry,
-          fetchTimeoutMs: this.#options.fetchTimeoutMs,
-          onFetchError: (error) => {
-            if (error instanceof HookToolError && error.failure === 'not-in-hook') this.#fatal ??= error;
-          },
-        });
-        this.#pump();
-      },
-      (error: unknown) => {
-        this.#fatal ??= error;
-        this.#queue.length = 0;
-        this.#wake();
-      },
-    );
-  }
-
-  #actor(slot: Slot): ResourceActor {
-    if (slot.actor) return slot.actor;
-    const actor = this.#createActor!(slot.name, slot.persisted, (event) => this.#inspect(slot, event));
-    slot.actor = actor;
-    actor.start();
-    if (actor.getSnapshot().status === 'error') {
-      this.#warn(`resource "${slot.name}": its saved state could not be restored; starting it afresh`);
-      const wasRequested = slot.persisted?.context.requested ?? false;
-      actor.stop();
-      slot.persisted = null;
-      slot.actor = null;
-      slot.last = 'idle';
-      const fresh = this.#actor(slot);
-      if (wasRequested) this.#enqueue(slot.name, { type: 'FETCH' });
-      return fresh;
-    }
-    return actor;
-  }
-
-  #inspect(slot: Slot, event: InspectionEvent): void {
-    const user = this.#options.inspect;
-    if (user) {
-      const safe = freezeInspectionEvent(event);
-      if (safe) {
-        if (typeof user === 'function') user(safe);
-        else user.next?.(safe);
-      }
-    }
-    if (event.type !== '@xstate.snapshot' || event.actorRef !== slot.actor) return;
-    const to = (event.snapshot as { value?: ResourceState }).value;
-    if (!to || to === slot.last) return;
-    const from = slot.last;
-    slot.last = to;
-    this.#onTransition(slot, from, to, event.event);
-  }
-
-  #onTransition(slot: Slot, from: ResourceState, to: ResourceState, cause: { type: string }): void {
-    const context = slot.actor!.getSnapshot().context;
-    const event: Transition['event'] = { type: cause.type };
-    if (to === 'available' && context.digest) event.digest = context.digest;
-    if (to === 'failed' && context.failure) Object.assign(event, context.failure);
-    const transition: Transition = {
-      resource: slot.name,
-      from,
-      to,
-      event,
-      at: (this.#options.now?.() ?? new Date()).toISOString(),
-      hook: this.hookName,
-    };
-    this.#transitions.push(transition);
-    this.#record(transition);
-    if (from === 'fetching') {
-      this.#inFlight--;
-      if (to === 'failed' && context.failure && !this.#fatal) {
-        const { kind, reason } = context.failure;
-        this.#log(`resource "${slot.name}" unavailable (${kind}): ${reason}`, 'ERROR');
-      }
-      queueMicrotask(() => this.#pump());
-    }
-    for (const entry of [...this.#listeners]) this.#deliver(entry, transition);
-  }
-
-  #deliver(entry: { resource: string | undefined; fn: (t: Transition) => void }, transition: Transition): void {
-    if (entry.resource !== undefined && entry.resource !== transition.resource) return;
-    try {
-      entry.fn(structuredClone(transition));
-    } catch (error) {
-      this.#warn(`a transition listener threw: ${(error as Error).message}`);
-    }
-  }
-
-  #record(t: Transition): void {
-    const limit = this.#options.historyLimit ?? 20;
-    const list = own(this.#state.history, t.resource) ?? (this.#state.history[t.resource] = []);
-    const entry: HistoryEntry = { at: t.at, hook: t.hook, from: t.from, to: t.to, event: t.event.type };
-    if (t.event.reason) entry.reason = t.event.reason;
-    list.push(entry);
-    if (list.length > limit) list.splice(0, list.length - limit);
-  }
-
-  #finalStatus(): Status | null {
-    const desired = combineStatuses([layerStatus(this.#views()), this.#charmStatus]);
-    if (desired) return desired;
-    // The layer's own status must not outlive the hook in which it stopped being true.
-    const last = this.#state.status;
-    if (last && last.owner === 'layer' && last.state !== 'active') return { state: 'active', message: '' };
-    // After a killed hook, the unit may still show that hook's status (e.g. maintenance): replace it.
-    if (this.#statusInDoubt && last?.owner !== 'charm') return { state: 'active', message: '' };
-    return null;
-  }
-
-  async #applyStatus(status: Status | null): Promise<void> {
-    if (!status) return;
-    const last = this.#state.status;
-    if (last && sameStatus(last, status) && !this.#statusInDoubt) return;
-    const owner = this.#charmStatus && sameStatus(status, this.#charmStatus) ? 'charm' : 'layer';
-    try {
-      await this.#tools.statusSet(status.state, status.message);
-      this.#state.status = { ...status, owner };
-      this.#statusInDoubt = false;
-    } catch (error) {
-      this.#noteToolFailure(error, 'status-set');
-    }
-  }
-
-  #log(message: string, level: 'ERROR' | 'WARNING'): void {
-    this.#io.push(this.#tools.jujuLog(message, level).catch((error) => this.#noteToolFailure(error, 'juju-log')));
-  }
-
-  /** Tells the operator: on stderr (or `onWarning`), and in the unit's log at `level`. */
-  #warn(message: string, level: 'WARNING' | 'ERROR' = 'WARNING'): void {
-    (this.#options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`)))(message);
-    this.#log(message, level);
-  }
-
-  #noteToolFailure(error: unknown, tool: string): void {
-    if (error instanceof HookToolError && error.failure === 'not-in-hook') {
-      this.#fatal ??= error;
-      return;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`docker-resource: ${tool} failed, going on: ${message}\n`);
-  }
-
-  async #checkFatal(): Promise<void> {
-    if (this.#fatal) throw this.#fatal;
-  }
-
-  async #persist(): Promise<boolean> {
-    if (this.#fatal) throw this.#fatal;
-    if (!this.#changed()) return false;
-    const resources: Record<string, PersistedResource> = {};
-    for (const slot of this.#slots.values()) {
-      const persisted = slot.actor ? (slot.actor.getPersistedSnapshot() as unknown as PersistedResource) : slot.persisted;
-      if (persisted && (persisted.value !== 'idle' || slot.actor)) resources[slot.name] = persisted;
-    }
-    const history: LayerState['history'] = {};
-    for (const name of this.#slots.keys()) {
-      const list = own(this.#state.history, name);
-      if (list) history[name] = list;
-    }
-    const next: LayerState = { ...this.#state, resources, history };
-    try {
-      await writeStateFile(this.#stateFile, next);
-    } catch (error) {
-      // Something is in the way (e.g. a directory at the path): say so loudly, but let the hook end well;
-      // the next hook starts from the last saved state (or afresh) and redoes the work.
-      this.#warn(`cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`, 'ERROR');
-      return false;
-    }
-    this.#clean = true;
-    return true;
-  }
-
-  /**
-   * Whether this hook changed anything the state file holds. Tracked rather than compared, so an
-   * idle hook does not serialise the whole state (1.5 MB at 1000 resources) to find it unchanged:
-   * machines change only through actors, the status only through status-set.
-   */
-  #changed(): boolean {
-    const slots = [...this.#slots.values()];
-    return (
-      !this.#clean ||
-      slots.some((slot) => slot.actor !== null) ||
-      this.#state.autoFetched !== this.#initial.autoFetched ||
-      this.#state.status !== this.#initial.status ||
-      Object.keys(this.#state.resources).some((name) => !this.#slots.has(name)) ||
-      Object.keys(this.#state.history).some((name) => !this.#slots.has(name))
-    );
-  }
-
-  #stopActors(): void {
-    for (const slot of this.#slots.values()) slot.actor?.stop();
-  }
-}
-
-/** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
-export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
-  validateLayerOptions(options);
-  const env = options.env ?? process.env;
-  const charmDir = options.charmDir ?? charmDirFromEnv(env);
-  const stateFile = options.stateFile ?? statePaths(charmDir).file;
-  const tools = options.tools ?? createHookTools({ env });
-  await ensureStateDir(dirname(stateFile)); // owner-only, or refused with the reason
-  const lock = await acquireLock(`${stateFile}.lock`, { timeoutMs: options.lockTimeoutMs ?? 120_000 });
-  try {
-    const { state, clean, warnings } = await readState(stateFile);
-    const cachedCharm = state.charm;
-    const charm = await readCharm(charmDir, cachedCharm);
-    state.charm = charm.cache;
-    return new DockerResourceLayer({
-      charmDir,
-      hookName: options.hookName ?? hookNameFromEnv(env) ?? null,
-      resources: charm.resources,
-      tools,
-      options,
-      setStatus: options.setStatus ?? charm.setStatus ?? true,
-      stateFile,
-      state,
-      clean: clean && charm.cache === cachedCharm,
-      warnings,
-      release: () => lock.release(),
-      recovered: lock.recovered,
-    });
-  } catch (error) {
-    await lock.release();
-    throw error;
+  #views(): ResourceView[] {
+    return this.#context.names.map((name) => this.#view(name));
   }
 }

@@ -1,6 +1,6 @@
 import type { ResourceContext, ResourceState } from '../machines/resource.machine.js';
 export { initialContext as freshContext } from '../machines/resource.context.js';
-import { InvalidResourceError, MissingResourceError, ResourceNotAvailableError, ResourceTimeoutError } from './errors/index.js';
+import { ImagePullError, InvalidResourceError, MissingResourceError, ResourceNotAvailableError, ResourceTimeoutError } from './errors/index.js';
 import { ImageInfo } from './image-info.js';
 
 /** One resource as flags and status see it: its state name and context, from a live or persisted snapshot. */
@@ -18,7 +18,8 @@ export function imageInfoOf(view: ResourceView): ImageInfo {
     const { kind, reason } = context.failure;
     if (kind === 'invalid') throw new InvalidResourceError(name, reason);
     if (kind === 'timeout') throw new ResourceTimeoutError(name, reason);
-    throw new MissingResourceError(name, reason);
+    if (kind === 'missing') throw new MissingResourceError(name, reason);
+    throw new ImagePullError(name, kind, reason);
   }
   throw new ResourceNotAvailableError(name, state);
 }

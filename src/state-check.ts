@@ -6,7 +6,7 @@
 import type { ResourceState } from '../machines/resource.machine.js';
 import type { CharmCache, CharmResource } from './charm.js';
 import { isFailureKind } from './errors/index.js';
-import type { HistoryEntry, PersistedResource } from './layer-state.js';
+import type { HistoryEntry, HookRecord, PersistedResource } from './layer-state.js';
 import { isResourceName } from './resource-name.js';
 import { cap, MAX_REASON_LENGTH } from './text.js';
 
@@ -60,6 +60,16 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
   const failure = c['failure'];
   if (failure !== null && !(isObject(failure) && isFailureKind(failure['kind']) && typeof failure['reason'] === 'string'))
     return no('failure is not a kind and a reason');
+  // Added with the registry probe: absent in older files; a settled resource waits for no answer.
+  if (c['verify'] !== undefined && typeof c['verify'] !== 'boolean') return no('"verify" is not a boolean');
+  if (c['pending'] !== undefined && c['pending'] !== null) return no('it waits for a registry answer that never came');
+  const registryDigest = c['registryDigest'];
+  if (registryDigest !== undefined && registryDigest !== null && !(typeof registryDigest === 'string' && DIGEST.test(registryDigest)))
+    return no('registry digest is not a digest');
+  const unverified = c['unverified'];
+  if (unverified !== undefined && unverified !== null && typeof unverified !== 'string') return no('"unverified" is not a reason');
+  if (typeof unverified === 'string' && unverified.length > MAX_REASON_LENGTH)
+    return checkResource(name, { ...value, context: { ...c, unverified: cap(unverified) } });
   if (state === 'available' && c['image'] === null) return no('available without image info');
   if (state === 'failed' && failure === null) return no('failed without a reason');
   if (failure === null || (failure['reason'] as string).length <= MAX_REASON_LENGTH) return { ok: value as PersistedResource };
@@ -71,7 +81,7 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
 export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
   const no = (problem: string): Checked<HistoryEntry> => ({ problem });
   if (!isObject(value)) return no('not an object');
-  const { at, hook, from, to, event, reason, kind, digest, changed, attempts } = value;
+  const { at, hook, from, to, event, reason, kind, digest, changed, attempts, registryDigest } = value;
   if (typeof at !== 'string' || !ISO_INSTANT.test(at)) return no('"at" is not an ISO 8601 time');
   if (hook !== null && !isShortText(hook)) return no('"hook" is not a hook name');
   if (typeof from !== 'string' || !STATES.has(from) || typeof to !== 'string' || !STATES.has(to)) return no('unknown state');
@@ -81,29 +91,55 @@ export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
   if (digest !== undefined && !(typeof digest === 'string' && DIGEST.test(digest))) return no('"digest" is not a digest');
   if (changed !== undefined && typeof changed !== 'boolean') return no('"changed" is not a boolean');
   if (attempts !== undefined && !isCount(attempts)) return no('"attempts" is not a count');
+  if (registryDigest !== undefined && !(typeof registryDigest === 'string' && DIGEST.test(registryDigest)))
+    return no('"registryDigest" is not a digest');
   const entry: HistoryEntry = { at, hook, from: from as ResourceState, to: to as ResourceState, event };
-  if (reason !== undefined) entry.reason = cap(reason);
-  if (kind !== undefined) entry.kind = kind;
+  // In the order the layer writes them (transition.ts), so a checked entry is the same text.
+  if (attempts !== undefined) entry.attempts = attempts;
   if (digest !== undefined) entry.digest = digest;
   if (changed !== undefined) entry.changed = changed;
-  if (attempts !== undefined) entry.attempts = attempts;
+  if (registryDigest !== undefined) entry.registryDigest = registryDigest;
+  if (kind !== undefined) entry.kind = kind;
+  if (reason !== undefined) entry.reason = cap(reason);
   return { ok: entry };
 }
 
 /** Checks the cached charm data: each resource name passes the same check as in metadata.yaml, once. */
 export function checkCharmCache(value: unknown): Checked<CharmCache> {
   if (!isObject(value) || typeof value['key'] !== 'string') return { problem: 'no key' };
-  const setStatus = value['setStatus'];
+  const { setStatus, verify } = value;
   if (setStatus !== undefined && typeof setStatus !== 'boolean') return { problem: '"setStatus" is not a boolean' };
+  if (verify !== undefined && typeof verify !== 'boolean') return { problem: '"verify" is not a boolean' };
   const list = value['resources'];
   if (!Array.isArray(list)) return { problem: 'no resource list' };
   const resources: CharmResource[] = [];
   const seen = new Set<string>();
   for (const r of list) {
     if (!isObject(r) || !isResourceName(r['name']) || typeof r['autoFetch'] !== 'boolean') return { problem: 'a resource is not a name and a switch' };
+    if (r['verify'] !== undefined && typeof r['verify'] !== 'boolean') return { problem: 'a resource\'s "verify" is not a boolean' };
     if (seen.has(r['name'])) return { problem: 'a resource is listed twice' };
     seen.add(r['name']);
-    resources.push({ name: r['name'], autoFetch: r['autoFetch'] });
+    resources.push({ name: r['name'], autoFetch: r['autoFetch'], ...(r['verify'] === true ? { verify: true } : {}) });
   }
-  return { ok: { key: value['key'], resources, setStatus } };
+  return { ok: { key: value['key'], resources, setStatus, ...(verify === undefined ? {} : { verify }) } };
+}
+
+/** The layer machine's top-level states a hook record may name. */
+const PHASES: ReadonlySet<string> = new Set(['starting', 'open', 'planning', 'announcing', 'fetching', 'settled', 'committing', 'done', 'aborted']);
+/** The most phases one hook goes through (each at most once, but `fetching` and `settled` may alternate). */
+const MAX_PHASES = 32;
+
+/** Checks one hook record: a hook name and its phases, each a known layer state with an ISO 8601 time. */
+export function checkHookRecord(value: unknown): Checked<HookRecord> {
+  if (!isObject(value)) return { problem: 'not an object' };
+  const { hook, phases } = value;
+  if (hook !== null && !isShortText(hook)) return { problem: '"hook" is not a hook name' };
+  if (!Array.isArray(phases) || phases.length === 0 || phases.length > MAX_PHASES) return { problem: 'no phases' };
+  const kept: HookRecord['phases'] = [];
+  for (const p of phases) {
+    if (!isObject(p) || typeof p['at'] !== 'string' || !ISO_INSTANT.test(p['at']) || typeof p['state'] !== 'string' || !PHASES.has(p['state']))
+      return { problem: 'a phase is not a layer state and a time' };
+    kept.push({ at: p['at'], state: p['state'] });
+  }
+  return { ok: { hook, phases: kept } };
 }

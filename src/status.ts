@@ -47,7 +47,7 @@ function resourcesMessage(verb: string, names: readonly string[]): string {
 }
 
 /** The layer's own status for these resources, or `null` when it has nothing to say (docs/BEHAVIOUR.md §4). */
-export function layerStatus(resources: Iterable<ResourceView>, fetching: readonly string[] = []): Status | null {
+export function layerStatus(resources: Iterable<Pick<ResourceView, 'name' | 'state'>>, fetching: readonly string[] = []): Status | null {
   const failed: string[] = [];
   const busy = new Set(fetching);
   for (const r of resources) {

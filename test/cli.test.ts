@@ -81,7 +81,7 @@ describe('docker-resource hook: a whole charm life', () => {
     const flags = (await run(['flags'])).stdout;
     expect(flags).toContain('layer.docker-resource.web.changed');
     expect(flags).not.toContain('layer.docker-resource.db.changed');
-    expect((await run(['info', 'web'])).stdout).toContain('registry-path: registry.example/app:2');
+    expect((await run(['info', 'web'])).stdout).toContain('registryPath: registry.example/app:2');
 
     // emptied resource → failed, blocked
     await juju.attach('db', '');
@@ -199,7 +199,7 @@ describe('docker-resource commands', () => {
   it('hook outside a Juju hook fails clearly without touching the state', async () => {
     const r = await run(['hook'], 'install', { PATH: mkdtempSync(join(tmpdir(), 'empty-')) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not running inside a Juju hook');
+    expect(r.stderr).toContain('not inside a Juju hook: the hook tools (resource-get, status-set, juju-log) are not on PATH');
     expect(() => statSync(join(charmDir, '.docker-resource', 'state.json'))).toThrow();
   });
 

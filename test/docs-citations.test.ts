@@ -5,8 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// machines/ is left out until its one citation moves to docs/BEHAVIOUR.md (another change owns machines/).
-const TREES = ['src', 'test', 'bin', 'bench', 'examples', 'scripts', 'docs', 'README.md'];
+const TREES = ['src', 'machines', 'test', 'bin', 'bench', 'examples', 'scripts', 'docs', 'README.md'];
 
 function files(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];

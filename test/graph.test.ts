@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { main, type CliIO } from '../src/cli.js';
 import { machineDiagram, machineEdges, mergedEdges } from '../src/graph.js';
+import { layerMachine } from '../machines/layer.machine.js';
 import { resourceMachine } from '../machines/resource.machine.js';
 import { createHarness, type Harness } from '../src/testing/index.js';
 
@@ -21,11 +22,19 @@ describe('machineDiagram', () => {
     expect(machineDiagram('mermaid').split('\n')).toEqual([
       'stateDiagram-v2',
       '  [*] --> idle',
-      '  idle --> fetching: FETCH',
-      '  fetching --> available: fetch succeeded',
-      '  fetching --> failed: fetch failed / time limit',
-      '  available --> fetching: FETCH / REFETCH',
-      '  failed --> fetching: FETCH / REFETCH / RETRY',
+      '  state fetching {',
+      '    [*] --> fetching_reading',
+      '    fetching_reading --> fetching_verifying: fetched [mustVerify]',
+      '  }',
+      '  idle --> fetching: fetch',
+      '  fetching --> failed: timed-out',
+      '  fetching_reading --> available: fetched',
+      '  fetching_reading --> failed: fetch-failed',
+      '  fetching_verifying --> available: verified / unverified',
+      '  fetching_verifying --> failed: verify-failed',
+      '  available --> fetching: fetch / refetch',
+      '  available --> fetching_verifying: reverify [isUnverified]',
+      '  failed --> fetching: fetch / refetch / retry',
     ]);
   });
 
@@ -35,8 +44,10 @@ describe('machineDiagram', () => {
     expect(lines[0]).toBe('digraph resource {');
     expect(lines.at(-1)).toBe('}');
     expect(lines).toContain('  start -> "idle";');
-    expect(lines).toContain('  "fetching" -> "failed" [label="fetch failed / time limit"];');
-    expect(lines).toContain('  "failed" -> "fetching" [label="FETCH / REFETCH / RETRY"];');
+    expect(lines).toContain('  "fetching.reading" -> "failed" [ltail="cluster_fetching", label="timed-out"];');
+    expect(lines).toContain('  "fetching.reading" -> "failed" [label="fetch-failed"];');
+    expect(lines).toContain('  "failed" -> "fetching.reading" [label="fetch / refetch / retry"];');
+    expect(lines).toContain('  subgraph "cluster_fetching" {');
     expect(dot.split('{').length).toBe(dot.split('}').length);
   });
 
@@ -44,7 +55,7 @@ describe('machineDiagram', () => {
     const mermaid = machineDiagram();
     for (const state of STATES) expect(mermaid).toMatch(new RegExp(`\\b${state}\\b`));
     const drawn = mergedEdges().flatMap((e) => e.label.split(' / ').map((l) => `${e.from}>${e.to}:${l}`));
-    expect(drawn.sort()).toEqual(machineEdges().map((e) => `${e.from}>${e.to}:${e.label}`).sort());
+    expect(drawn.sort()).toEqual([...new Set(machineEdges().map((e) => `${e.from}>${e.to}:${e.label}`))].sort());
   });
 });
 
@@ -54,6 +65,30 @@ describe('docker-resource graph', () => {
     expect(mermaid).toMatchObject({ code: 0, stdout: machineDiagram('mermaid') + '\n' });
     const dot = await cli(['graph', '--format', 'dot']);
     expect(dot).toMatchObject({ code: 0, stdout: machineDiagram('dot') + '\n' });
+  });
+
+  it('--machine layer draws the hook cycle, its compound committing state and what any state may lead to', async () => {
+    const r = await cli(['graph', '--machine', 'layer']);
+    expect(r).toMatchObject({ code: 0, stdout: machineDiagram('mermaid', 'layer') + '\n' });
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['stateDiagram-v2', '  [*] --> starting']);
+    expect(lines).toContain('  starting --> open: then');
+    expect(lines).toContain('  open --> planning: run / fetch-now');
+    expect(lines).toContain('  planning --> announcing: then [mustAnnounce]');
+    expect(lines).toContain('  fetching --> settled: then [isSettled]');
+    expect(lines).toContain('  state committing {');
+    expect(lines).toContain('  any --> aborted: resource.entered [notInHook] / abandon');
+    expect(lines).toContain('  done --> [*]');
+    const dot = await cli(['graph', '--machine', 'layer', '--format', 'dot']);
+    expect(dot.stdout).toContain('subgraph "cluster_committing" {');
+    expect(dot.stdout).toContain('"settled" -> "committing.status" [label="commit"];');
+    for (const state of Object.keys(layerMachine.root.states)) expect(r.stdout).toMatch(new RegExp(`\\b${state}\\b`));
+  });
+
+  it('rejects an unknown machine with a usage error', async () => {
+    const r = await cli(['graph', '--machine', 'charm']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--machine must be resource or layer, not "charm"');
   });
 
   it('rejects an unknown format with a usage error', async () => {
@@ -79,15 +114,28 @@ describe('docker-resource history', () => {
     await h.hook('update-status');
     const r = await cli(['history', 'web', '--charm-dir', h.charmDir]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
-      '2025-03-01T10:00:01.000Z  install          idle → fetching  (FETCH)',
-      '2025-03-01T10:00:02.000Z  install          fetching → failed  (xstate.error.actor.fetch)  resource-get failed: ERROR could not download resource: resource "web" not found',
-      '2025-03-01T10:00:03.000Z  update-status    failed → fetching  (RETRY)',
-      '2025-03-01T10:00:04.000Z  update-status    fetching → available  (xstate.done.actor.fetch)',
-    ]);
     const json = JSON.parse((await cli(['history', 'web', '--json', '--charm-dir', h.charmDir])).stdout);
+    const at = json.map((e: { at: string }) => e.at);
+    expect([...at].sort()).toEqual(at);
+    expect(new Set(at).size).toBe(4);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      `${at[0]}  install          idle → fetching  (fetch)`,
+      `${at[1]}  install          fetching → failed  (fetch-failed)  resource-get failed: ERROR could not download resource: resource "web" not found`,
+      `${at[2]}  update-status    failed → fetching  (retry)`,
+      `${at[3]}  update-status    fetching → available  (fetched)`,
+    ]);
     expect(json).toHaveLength(4);
-    expect(json[3]).toEqual({ at: '2025-03-01T10:00:04.000Z', hook: 'update-status', from: 'fetching', to: 'available', event: 'xstate.done.actor.fetch' });
+    expect(json[3]).toEqual({
+      at: at[3],
+      hook: 'update-status',
+      from: 'fetching',
+      to: 'available',
+      event: 'fetched',
+      attempts: 2,
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      changed: false,
+    });
+    expect(json[1]).toMatchObject({ event: 'fetch-failed', kind: 'missing', attempts: 1 });
   });
 
   it('is bounded: the oldest entries are dropped', async () => {
@@ -97,11 +145,11 @@ describe('docker-resource history', () => {
     });
     for (const hook of ['install', 'update-status', 'update-status']) await h.hook(hook);
     const entries = JSON.parse((await cli(['history', 'web', '--json', '--charm-dir', h.charmDir])).stdout);
-    expect(entries.map((e: { at: string; from: string; to: string }) => `${e.at.slice(17, 19)} ${e.from}→${e.to}`)).toEqual([
-      '04 fetching→failed',
-      '05 failed→fetching',
-      '06 fetching→failed',
-    ]);
+    // The last three of the six transitions (install: idle→fetching→failed; two retries), oldest first.
+    expect(entries.map((e: { from: string; to: string }) => `${e.from}→${e.to}`)).toEqual(['fetching→failed', 'failed→fetching', 'fetching→failed']);
+    expect(entries.map((e: { hook: string }) => e.hook)).toEqual(['update-status', 'update-status', 'update-status']);
+    const times = entries.map((e: { at: string }) => e.at);
+    expect([...times].sort()).toEqual(times);
     expect(await h.history('web')).toHaveLength(3);
   });
 

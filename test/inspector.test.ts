@@ -24,7 +24,8 @@ interface StatelyEvent {
   type: string;
   name?: string;
   sessionId: string;
-  snapshot?: { value?: string; context?: { image?: { password?: string } | null } };
+  parentId?: string;
+  snapshot?: { value?: unknown; context?: { image?: { password?: string } | null } };
   event?: { type: string };
 }
 
@@ -70,7 +71,7 @@ describe('freezeInspectionEvent', () => {
     const seen: InspectionEvent[] = [];
     const actor = createActor(machine, { input: { name: 'web' }, inspect: (e) => void seen.push(e) });
     actor.start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     await waitFor(actor, (s) => s.value === 'available');
     const frozen = seen.map(freezeInspectionEvent).filter((e) => e !== undefined);
     expect(frozen.length).toBeGreaterThan(0);
@@ -89,8 +90,8 @@ describe('freezeInspectionEvent', () => {
 
   it('plainSnapshot reduces child actors to ids and keeps the state value', async () => {
     const actor = createActor(machine, { input: { name: 'web' } }).start();
-    actor.send({ type: 'FETCH' });
-    expect(plainSnapshot(actor.getSnapshot())).toMatchObject({ value: 'fetching', children: { fetch: { id: 'fetch' } } });
+    actor.send({ type: 'fetch' });
+    expect(plainSnapshot(actor.getSnapshot())).toMatchObject({ value: { fetching: 'reading' }, children: { fetch: { id: 'fetch' } } });
     await waitFor(actor, (s) => s.value === 'available');
     expect(plainSnapshot(actor.getSnapshot())).toMatchObject({ value: 'available', context: { image: { password: '<redacted>' } } });
     actor.stop();
@@ -102,7 +103,7 @@ describe('connectInspector (in-process)', () => {
     const server = await listen();
     try {
       const first = createActor(machine, { input: { name: 'web' } }).start();
-      first.send({ type: 'FETCH' });
+      first.send({ type: 'fetch' });
       await waitFor(first, (s) => s.value === 'available');
       const saved = first.getPersistedSnapshot();
       first.stop();
@@ -201,16 +202,21 @@ describe('docker-resource hook --inspect', () => {
       expect((await hook('install', server.url)).code).toBe(0);
       await juju.attach('web', image('2'));
       expect((await hook('upgrade-charm', server.url)).code).toBe(0);
-      await waitForMessages(server.messages, (m) => m.filter((e) => e.includes('"REFETCH"')).length > 0);
+      await waitForMessages(server.messages, (m) => m.filter((e) => e.includes('"refetch"')).length > 0);
 
       const events = server.events();
-      const resourceSessions = new Set(events.filter((e) => e.type === '@xstate.actor' && e.name === 'resource').map((e) => e.sessionId));
-      expect(resourceSessions.size).toBeGreaterThanOrEqual(1);
+      // One system per hook: the layer actor, and its resource children named after the resources.
+      const actors = events.filter((e) => e.type === '@xstate.actor');
+      const layers = actors.filter((e) => e.name === 'layer');
+      expect(layers).toHaveLength(2);
+      const resourceSessions = new Set(actors.filter((e) => e.name === 'web').map((e) => e.sessionId));
+      expect(resourceSessions.size).toBe(2);
+      for (const e of actors.filter((a) => a.name === 'web')) expect(layers.map((l) => l.sessionId)).toContain(e.parentId);
       const values = events
         .filter((e) => e.type === '@xstate.snapshot' && resourceSessions.has(e.sessionId))
         .map((e) => e.snapshot?.value);
-      expect(values).toEqual(expect.arrayContaining(['idle', 'fetching', 'available']));
-      expect(events.map((e) => e.event?.type)).toEqual(expect.arrayContaining(['FETCH', 'REFETCH', 'xstate.done.actor.fetch']));
+      expect(values).toEqual(expect.arrayContaining(['idle', { fetching: 'reading' }, 'available']));
+      expect(events.map((e) => e.event?.type)).toEqual(expect.arrayContaining(['fetch', 'refetch', 'xstate.done.actor.fetch']));
       const withImage = events.filter((e) => e.snapshot?.context?.image);
       expect(withImage.length).toBeGreaterThan(0);
       for (const e of withImage) expect(e.snapshot?.context?.image?.password).toBe('<redacted>');

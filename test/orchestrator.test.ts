@@ -167,7 +167,7 @@ describe('the API inside a hook', () => {
     await layer.runHook();
     expect(webOnly).toEqual(['idle→fetching', 'fetching→available']);
     expect(all).toEqual(
-      expect.arrayContaining(['web idle→fetching FETCH', 'db fetching→available xstate.done.actor.fetch']),
+      expect.arrayContaining(['web idle→fetching fetch', 'db fetching→available fetched']),
     );
     expect(JSON.stringify(seen)).not.toContain(SECRET);
   });

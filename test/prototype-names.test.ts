@@ -43,7 +43,7 @@ describe('resources named like Object.prototype properties', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^hasOwnProperty {2}failed {2}invalid: "registrypath" is not a valid image reference: digest algorithm must be sha256, sha384 or sha512/m);
     expect(JSON.parse((await cli(['status', '--json'])).stdout).resources.map((r: { name: string }) => r.name)).toEqual([...NAMES]);
-    expect((await cli(['info', 'constructor'])).stdout).toContain('registry-path: registry.example/app:1');
+    expect((await cli(['info', 'constructor'])).stdout).toContain('registryPath: registry.example/app:1');
     expect((await cli(['info', 'toString', '--json'])).stdout).toContain(`@sha256:${HEX}`);
     expect((await cli(['history', 'valueOf'])).stdout).toMatch(/idle → fetching[^]*fetching → failed/);
     expect((await cli(['history', 'isPrototypeOf'])).stdout).toBe('no transitions recorded for isPrototypeOf\n');

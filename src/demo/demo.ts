@@ -9,7 +9,7 @@
  * It leaves what it wrote for you to explore and says how to remove it (`--clean` removes it).
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { statePaths } from '../state-file.js';
 import { DemoJuju } from './controller.js';
 import { demoHook, type DemoContext } from './hook.js';
@@ -74,6 +74,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     heading('$ docker-resource history web', 'transitions recorded across hooks');
     const history = await options.cli(['history', 'web', '--charm-dir', juju.charmDir]);
     for (const l of history.split('\n').filter(Boolean)) line(`  ${safe(l)}`);
+
+    heading('$ docker-resource report --html', 'the whole life on one page: open it in a browser');
+    const page = await options.cli(['report', '--html', '--charm-dir', juju.charmDir, '--out', join(juju.work, 'lifecycle-report.html')]);
+    for (const l of page.split('\n').filter(Boolean)) line(`  ${safe(l)}`);
   } catch (error) {
     line();
     line(`${paint.red('The demo failed:')} ${error instanceof Error ? error.message : String(error)}`);
@@ -96,6 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   line(`  state file        ${stateFile}  ${paint.dim(`(mode ${mode}: it holds the registry password)`)}`);
   line(`  simulated Juju    ${juju.jujuDir}  ${paint.dim('(resources, hook tool calls, the unit status)')}`);
   line(`  hook tools        ${juju.work}/bin  ${paint.dim('(the fakes, first on PATH in each hook)')}`);
+  line(`  lifecycle page    ${join(juju.work, 'lifecycle-report.html')}  ${paint.dim('(one self-contained HTML file)')}`);
   if (options.clean) {
     rmSync(juju.work, { recursive: true, force: true });
   } else {

@@ -1,7 +1,21 @@
 import { DockerResourceError } from './docker-resource-error.js';
 
-/** Every kind of failure, in one list: saved state and events are checked against it (docs/BEHAVIOUR.md §2). */
-export const FAILURE_KINDS = ['missing', 'invalid', 'timeout'] as const;
+/**
+ * Every kind of failure, in one place: the resource is `missing`, `invalid`, or its fetch hit the
+ * `timeout`; or its registry (asked with `verify`) refused the credentials (`auth-failed`), wants
+ * some (`auth-required`), lacks the repository (`repo-not-found`) or the tag (`tag-not-found`), or
+ * holds another manifest than the pinned digest (`digest-mismatch`).
+ */
+export const FAILURE_KINDS = [
+  'missing',
+  'invalid',
+  'timeout',
+  'auth-failed',
+  'auth-required',
+  'repo-not-found',
+  'tag-not-found',
+  'digest-mismatch',
+] as const;
 
 /** Why a resource could not be made available (docs/BEHAVIOUR.md §2). */
 export type FailureKind = (typeof FAILURE_KINDS)[number];

@@ -6,11 +6,13 @@ export class ResourceNotAvailableError extends DockerResourceError {
   readonly resource: string;
   readonly state: string;
 
-  constructor(resource: string, state: string) {
+  /** `message` replaces the default, which tells code what to call (the CLI tells the shell what to run). */
+  constructor(resource: string, state: string, message?: string) {
     super(
-      state === 'idle'
-        ? `resource "${resource}" was never requested: call fetch("${resource}") first, or set auto-fetch: true in metadata.yaml`
-        : `resource "${resource}" is still being fetched: await settled() first`,
+      message ??
+        (state === 'idle'
+          ? `resource "${resource}" was never requested: call fetch("${resource}") first, or set auto-fetch: true in metadata.yaml`
+          : `resource "${resource}" is still being fetched: await settled() first`),
     );
     this.resource = resource;
     this.state = state;

@@ -12,9 +12,10 @@ import { openLayer, type DockerResourceLayer, type HookSummary, type LayerOption
 import type { Status } from '../status.js';
 import { checkImageResource, resourceTypes } from './harness-metadata.js';
 import { MemoryJuju } from './memory-juju.js';
+import { MemoryRegistry } from './memory-registry.js';
 
 /** The charm's resources as metadata.yaml declares them: `{ name: { type, 'auto-fetch'? } }`, or the whole metadata.yaml text. */
-export type HarnessMetadata = string | Record<string, { type: string; 'auto-fetch'?: boolean; description?: string }>;
+export type HarnessMetadata = string | Record<string, { type: string; 'auto-fetch'?: boolean; verify?: boolean; description?: string }>;
 
 /** An image for a resource: its fields, or the resource file's raw text (to simulate an invalid upload). */
 export type HarnessImage = string | (Partial<ImageFields> & { registryPath: string });
@@ -46,6 +47,8 @@ export function imageYaml(image: Partial<ImageFields> & { registryPath: string }
 export class Harness {
   /** The simulated Juju: attach/detach resources, read `calls`, `statuses`, `logs`. */
   readonly juju = new MemoryJuju();
+  /** The simulated registries that `verify` asks (nothing touches the network): add hosts, push images. */
+  readonly registry = new MemoryRegistry();
   /** The charm directory (metadata.yaml, layer.yaml, the state file). */
   readonly charmDir: string;
   /** Every transition of every hook run (or layer opened) so far, oldest first. */
@@ -125,7 +128,7 @@ export class Harness {
 
   /** The flags as the saved state gives them now (what `docker-resource flags` prints). */
   async flags(): Promise<string[]> {
-    return (await readLayerSnapshot({ charmDir: this.charmDir })).flags;
+    return (await readLayerSnapshot({ charmDir: this.charmDir, history: false })).flags;
   }
 
   /** The image info of an available resource from the saved state; throws why it is not available. */
@@ -148,6 +151,7 @@ export class Harness {
       retry: { retries: 0 },
       ...this.#options,
       ...options,
+      registry: { fetch: this.registry.fetch, ...this.#options?.registry, ...options.registry },
       tools: this.juju,
       charmDir: this.charmDir,
       hookName,

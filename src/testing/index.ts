@@ -14,3 +14,11 @@ export {
 } from './harness.js';
 export { HarnessError } from './harness-error.js';
 export { MemoryJuju, type SimulatedResource, type ToolCall } from './memory-juju.js';
+export {
+  MemoryRegistry,
+  type MemoryRegistryAuth,
+  type MemoryRegistryFailure,
+  type MemoryRegistryHostOptions,
+  type MemoryRegistryPushOptions,
+  type MemoryRegistryRequest,
+} from './memory-registry.js';

@@ -8,6 +8,7 @@ import {
   type FetchOutput,
   type ResourceContext,
 } from '../../machines/resource.machine.js';
+import { lifecycleState } from '../../machines/resource.events.js';
 
 const imageA = { registryPath: 'registry.example/app@sha256:' + 'a'.repeat(64), username: 'u', password: 'p' };
 const imageB = { registryPath: 'registry.example/app@sha256:' + 'b'.repeat(64), username: 'u', password: 'p' };
@@ -17,10 +18,11 @@ const error = (kind: string, reason: string) =>
   ({ type: 'xstate.error.actor.fetch', error: { kind, reason } }) as never;
 const timeout = { type: 'xstate.after.fetchTimeout.resource.fetching' } as never;
 
+/** The snapshot after these events, with its state value reduced to the lifecycle state (`fetching`, not `{ fetching: 'reading' }`). */
 function step(events: unknown[]) {
   let [snapshot] = initialTransition(resourceMachine, { name: 'web' });
   for (const event of events) [snapshot] = transition(resourceMachine, snapshot, event as never);
-  return snapshot;
+  return Object.assign(Object.create(snapshot) as typeof snapshot, { value: lifecycleState(snapshot.value as never), raw: snapshot });
 }
 
 describe('resource machine: pure transitions', () => {
@@ -30,43 +32,43 @@ describe('resource machine: pure transitions', () => {
     expect(s.context).toMatchObject({ name: 'web', requested: false, image: null, attempts: 0 });
   });
 
-  it('FETCH from idle starts fetching and marks the resource requested', () => {
-    const s = step([{ type: 'FETCH' }]);
+  it('fetch from idle starts fetching and marks the resource requested', () => {
+    const s = step([{ type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context).toMatchObject({ requested: true, attempts: 1 });
   });
 
-  it('REFETCH and RETRY do nothing to a resource never requested', () => {
-    expect(step([{ type: 'REFETCH' }]).value).toBe('idle');
-    expect(step([{ type: 'RETRY' }]).value).toBe('idle');
+  it('refetch and retry do nothing to a resource never requested', () => {
+    expect(step([{ type: 'refetch' }]).value).toBe('idle');
+    expect(step([{ type: 'retry' }]).value).toBe('idle');
   });
 
   it('a successful fetch makes the resource available with its image, not changed', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1')]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1')]);
     expect(s.value).toBe('available');
     expect(s.context).toMatchObject({ image: imageA, digest: 'd1', changed: false, failure: null });
   });
 
   it('refetching an available resource with new content sets changed; same content does not', () => {
-    const changed = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageB, 'd2')]);
+    const changed = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageB, 'd2')]);
     expect(changed.context).toMatchObject({ changed: true, image: imageB, digest: 'd2' });
-    const same = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageA, 'd1')]);
+    const same = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageA, 'd1')]);
     expect(same.context.changed).toBe(false);
   });
 
   it('changed lasts until the next fetch starts', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'REFETCH' }, done(imageB, 'd2'), { type: 'FETCH' }]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'refetch' }, done(imageB, 'd2'), { type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context.changed).toBe(false);
   });
 
   it('a failure drops the image, clears changed and keeps the kind and reason', () => {
     const s = step([
-      { type: 'FETCH' },
+      { type: 'fetch' },
       done(imageA, 'd1'),
-      { type: 'REFETCH' },
+      { type: 'refetch' },
       done(imageB, 'd2'),
-      { type: 'REFETCH' },
+      { type: 'refetch' },
       error('invalid', 'no registrypath'),
     ]);
     expect(s.value).toBe('failed');
@@ -80,27 +82,70 @@ describe('resource machine: pure transitions', () => {
   });
 
   it('content that comes back after a failure is not "changed" (the previous info was dropped)', () => {
-    const s = step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'FETCH' }, error('missing', 'gone'), { type: 'RETRY' }, done(imageB, 'd2')]);
+    const s = step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'fetch' }, error('missing', 'gone'), { type: 'retry' }, done(imageB, 'd2')]);
     expect(s.value).toBe('available');
     expect(s.context.changed).toBe(false);
   });
 
-  it('RETRY only leaves failed', () => {
-    expect(step([{ type: 'FETCH' }, done(imageA, 'd1'), { type: 'RETRY' }]).value).toBe('available');
-    expect(step([{ type: 'FETCH' }, error('missing', 'x'), { type: 'RETRY' }]).value).toBe('fetching');
+  it('retry only leaves failed', () => {
+    expect(step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'retry' }]).value).toBe('available');
+    expect(step([{ type: 'fetch' }, error('missing', 'x'), { type: 'retry' }]).value).toBe('fetching');
   });
 
   it('the time limit fails the fetch as a timeout', () => {
-    const s = step([{ type: 'FETCH' }, timeout]);
+    const s = step([{ type: 'fetch' }, timeout]);
     expect(s.value).toBe('failed');
     expect(s.context.failure?.kind).toBe('timeout');
     expect(s.context.failure?.reason).toMatch(/timed out/);
   });
 
-  it('FETCH while fetching is ignored (one fetch at a time)', () => {
-    const s = step([{ type: 'FETCH' }, { type: 'FETCH' }]);
+  it('fetch while fetching is ignored (one fetch at a time)', () => {
+    const s = step([{ type: 'fetch' }, { type: 'fetch' }]);
     expect(s.value).toBe('fetching');
     expect(s.context.attempts).toBe(1);
+  });
+});
+
+describe('resource machine: asking the registry (verify)', () => {
+  const verified = (output: unknown) => ({ type: 'xstate.done.actor.verify', output }) as never;
+
+  it('a fetch with verify reads the file, then asks the registry before it is available', () => {
+    const s = step([{ type: 'fetch', verify: true }, done(imageA, 'd1')]);
+    expect(s.raw.value).toEqual({ fetching: 'verifying' });
+    expect(s.context.pending).toEqual({ image: imageA, digest: 'd1' });
+    expect(s.context.image).toBeNull();
+  });
+
+  it('found: available with the registry digest; a clear refusal: failed with its kind', () => {
+    const found = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'found', digest: 'sha256:r' })]);
+    expect(found.value).toBe('available');
+    expect(found.context).toMatchObject({ image: imageA, digest: 'd1', registryDigest: 'sha256:r', unverified: null, pending: null });
+    const refused = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'failed', kind: 'auth-failed', reason: 'registry rejected credentials for r.example/app' })]);
+    expect(refused.value).toBe('failed');
+    expect(refused.context).toMatchObject({ image: null, pending: null, failure: { kind: 'auth-failed', reason: 'registry rejected credentials for r.example/app' } });
+  });
+
+  it('no clear answer: available but unverified, and asked again on reverify with the same image', () => {
+    const unsure = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'registry unreachable' })]);
+    expect(unsure.value).toBe('available');
+    expect(unsure.context).toMatchObject({ image: imageA, unverified: 'registry unreachable' });
+    const again = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'x' }), { type: 'reverify' }]);
+    expect(again.raw.value).toEqual({ fetching: 'verifying' });
+    expect(again.context.pending).toEqual({ image: imageA, digest: 'd1' });
+    const confirmed = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'unverified', reason: 'x' }), { type: 'reverify' }, verified({ result: 'found', digest: 'sha256:r' })]);
+    expect(confirmed.context).toMatchObject({ image: imageA, digest: 'd1', changed: false, unverified: null, registryDigest: 'sha256:r' });
+  });
+
+  it('reverify does nothing to an image the registry confirmed, or one never verified', () => {
+    expect(step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), verified({ result: 'found', digest: 'r' }), { type: 'reverify' }]).value).toBe('available');
+    expect(step([{ type: 'fetch' }, done(imageA, 'd1'), { type: 'reverify' }]).value).toBe('available');
+  });
+
+  it('the time limit covers the registry too', () => {
+    const s = step([{ type: 'fetch', verify: true }, done(imageA, 'd1'), timeout]);
+    expect(s.value).toBe('failed');
+    expect(s.context.failure?.kind).toBe('timeout');
+    expect(s.context.pending).toBeNull();
   });
 });
 
@@ -133,7 +178,7 @@ describe('resource machine: running actors', () => {
       }),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('available'));
     expect(seen).toEqual(['web']);
     expect(s.context.image).toEqual(imageA);
@@ -147,7 +192,7 @@ describe('resource machine: running actors', () => {
       }),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('failed'));
     expect(s.context.failure).toEqual({ kind: 'invalid', reason: 'registrypath is missing' });
     actor.stop();
@@ -170,7 +215,7 @@ describe('resource machine: running actors', () => {
       delays: { fetchTimeout: 20 },
     });
     const actor = createActor(machine, { input: { name: 'web' } }).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     const s = await waitFor(actor, (snap) => snap.matches('failed'));
     expect(s.context.failure?.kind).toBe('timeout');
     expect(aborted).toBe(true);
@@ -182,7 +227,7 @@ describe('resource machine: running actors', () => {
       provideFetch(async () => ({ image: imageA, digest: 'd1' })),
       { input: { name: 'web' } },
     ).start();
-    actor.send({ type: 'FETCH' });
+    actor.send({ type: 'fetch' });
     await waitFor(actor, (snap) => snap.matches('available'));
     const json = JSON.stringify(actor.getPersistedSnapshot());
     actor.stop();
@@ -207,14 +252,19 @@ describe('resource machine: running actors', () => {
 
 describe('resource machine: every path up to a fixed depth keeps the invariants', () => {
   const events = [
-    { type: 'FETCH' },
-    { type: 'REFETCH' },
-    { type: 'RETRY' },
+    { type: 'fetch' },
+    { type: 'refetch' },
+    { type: 'retry' },
     done(imageA, 'd1'),
     done(imageB, 'd2'),
     error('missing', 'not attached'),
     error('invalid', 'bad registrypath'),
     timeout,
+    { type: 'fetch', verify: true },
+    { type: 'reverify' },
+    { type: 'xstate.done.actor.verify', output: { result: 'found', digest: 'sha256:r' } },
+    { type: 'xstate.done.actor.verify', output: { result: 'failed', kind: 'tag-not-found', reason: 'no tag' } },
+    { type: 'xstate.done.actor.verify', output: { result: 'unverified', reason: 'unreachable' } },
   ] as never[];
 
   function checkInvariants(value: string, c: ResourceContext) {
@@ -223,9 +273,12 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
       expect(c.image).toBeNull();
       expect(c.failure?.reason).toEqual(expect.any(String));
     }
-    if (c.changed) expect(value).toBe('available');
+    // changed lasts until the next fetch of content starts: asking the registry again keeps it.
+    if (c.changed) expect(value === 'available' || (value === 'fetching' && c.pending !== null)).toBe(true);
     if (!c.requested) expect(value).toBe('idle');
     if (value === 'available') expect(c.digest).not.toBeNull();
+    if (value !== 'fetching') expect(c.pending ?? null).toBeNull();
+    if (c.unverified) expect(value === 'available' || value === 'fetching').toBe(true);
     expect(JSON.parse(JSON.stringify(c))).toEqual(c);
   }
 
@@ -239,8 +292,9 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
     const values = new Set<string>();
     for (const path of paths) {
       for (const { state } of path.steps) {
-        checkInvariants(state.value as string, state.context);
-        values.add(state.value as string);
+        const value = lifecycleState(state.value as never) as string;
+        checkInvariants(value, state.context);
+        values.add(value);
         reached++;
       }
     }

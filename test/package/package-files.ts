@@ -10,8 +10,8 @@ export function listFiles(dir: string, sub = ''): string[] {
   });
 }
 
-/** Relative module specifiers in JavaScript or declarations (`'./x.js'`, `"../y.js"`, minified or not). */
-const SPECIFIER = /["'](\.{1,2}\/[^"'\s]+\.js)["']/g;
+/** Relative module specifiers in JavaScript or declarations (`'./x.js'`, `"../y.js"`, `'./z.cjs'`, minified or not). */
+const SPECIFIER = /["'](\.{1,2}\/[^"'\s]+\.c?js)["']/g;
 
 /** The files reachable from `entries` through relative imports (static, re-exports, dynamic), `.js` mapped by `ext`. */
 function reachable(dir: string, entries: string[], ext: '.js' | '.d.ts'): Set<string> {

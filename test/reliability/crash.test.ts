@@ -86,11 +86,15 @@ async function inProcessHook(env: Env, hook: string) {
   return layer.runHook();
 }
 
-/** The state without what legitimately differs between two runs of the same hook: transition times. */
-/** The state without what differs from run to run: transition times, and the charm files' stat key. */
+/** The state without what differs from run to run: transition and phase times, and the charm files' stat key. */
 function normalize(text: string): string {
-  const doc = JSON.parse(text) as { history?: Record<string, Array<{ at?: string }>>; charm?: { key?: string } };
+  const doc = JSON.parse(text) as {
+    history?: Record<string, Array<{ at?: string }>>;
+    hooks?: Array<{ phases?: Array<{ at?: string }> }>;
+    charm?: { key?: string };
+  };
   for (const list of Object.values(doc.history ?? {})) for (const e of list) delete e.at;
+  for (const hook of doc.hooks ?? []) for (const p of hook.phases ?? []) delete p.at;
   if (doc.charm) delete doc.charm.key;
   return JSON.stringify(doc);
 }

@@ -58,7 +58,8 @@ const DAMAGES: Array<[string, Damage]> = [
   ['a JSON array', (f) => writeFile(f, '[1,2,3]')],
   ['a future version', async (f) => writeFile(f, good.replace('"version":1', '"version":99'))],
   ['an unknown state name', async (f) => writeFile(f, good.replaceAll('"value":"available"', '"value":"vanished"'))],
-  ['a bad history entry', edit((d) => d.history.web.push({ at: 'yesterday', hook: 7, from: 'idle', to: 'nowhere', event: '' }))],
+  // A state file written before the history had a file of its own, holding a bad entry.
+  ['a bad history entry', edit((d) => (d.history = { web: [{ at: 'yesterday', hook: 7, from: 'idle', to: 'nowhere', event: '' }] }))],
   ['cached charm data naming a bad resource', edit((d) => (d.charm.resources[0].name = 'we\u001b[31mb\nforged line'))],
   ['a password nested in the username', edit((d) => (d.resources.web.context.image.username = { password: SECRET }))],
   ['a context naming another resource', edit((d) => (d.resources.db.context.name = 'web'))],

@@ -141,7 +141,7 @@ describe('hook tools misbehaving', () => {
       const untouched = (await readFile(statePaths(charmDir).file, 'utf8')) === before;
       results.push({ args, code: r.code, stderr: r.stderr, untouched });
     }
-    const clear = /^docker-resource: (resource-get|status-set): not found on PATH — not running inside a Juju hook[^\n]*\n$/;
+    const clear = /^docker-resource: not inside a Juju hook: the hook tools \(resource-get, status-set, juju-log\) are not on PATH[^\n]*; nothing was changed\n$/;
     const survived = results.filter((x) => x.code === 1 && clear.test(x.stderr) && x.untouched).length;
     recordFigures('tool-faults:not-on-path', { faults: results.length, survived });
     for (const x of results) {

@@ -39,7 +39,8 @@ describe('createHarness', () => {
     await h.hook('install', (layer) => {
       expect(() => layer.getInfo('web')).toThrow(InvalidResourceError);
     });
-    expect(h.transitions.at(-1)?.event.kind).toBe('invalid');
+    const last = h.transitions.at(-1);
+    expect(last?.to === 'failed' && last.event.kind).toBe('invalid');
     await expect(h.info('web')).rejects.toThrow(InvalidResourceError);
   });
 
