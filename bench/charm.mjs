@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 
 const FAKES = fileURLToPath(new URL('fakes', import.meta.url));
 
-/** Makes a charm with `n` resources; `env(hook, delaySeconds)` is a hook's whole environment. */
-export function makeCharm(n) {
+/**
+ * Makes a charm with `n` resources; `env(hook, delaySeconds)` is a hook's whole environment.
+ * `image(i)`, `username` and `password` make the resource files (bench/probe.mjs points them at a real
+ * registry); by default image i is `registry.example/team/app-i:1.i`, user `bot`, password `bench-pw-i`.
+ */
+export function makeCharm(n, { image = (i) => `registry.example/team/app-${i}:1.${i}`, username = 'bot', password } = {}) {
   const root = mkdtempSync(join(tmpdir(), `docker-resource-bench-${n}-`));
   const charmDir = join(root, 'charm');
   const jujuDir = join(root, 'juju');
@@ -19,7 +23,7 @@ export function makeCharm(n) {
   for (let i = 1; i <= n; i++) {
     const name = `image-${i}`;
     lines.push(`  ${name}:`, '    type: oci-image', '    auto-fetch: true');
-    const file = { ImageName: `registry.example/team/app-${i}:1.${i}`, username: 'bot', password: `bench-pw-${i}` };
+    const file = { ImageName: image(i), username, password: password ?? `bench-pw-${i}` };
     writeFileSync(join(jujuDir, 'resources', name), JSON.stringify(file));
   }
   writeFileSync(join(charmDir, 'metadata.yaml'), lines.join('\n') + '\n');
