@@ -1,24 +1,27 @@
 #!/usr/bin/env node
-// Bundles the CLI (bin/docker-resource.ts) into dist/bundle/docker-resource.cjs: ONE CommonJS file that
-// holds every module of the command (dynamic imports become lazily initialised parts of it), so a hook
-// reads one file instead of a dozen chunks. dist/bundle/docker-resource.js (the bin) compiles it with
-// V8's code cache (scripts/cli-loader.js): after the first hook, later ones skip most compiling.
+// Bundles the CLI (bin/docker-resource.ts) into dist/bundle as CommonJS files that the bin
+// (scripts/cli-loader.js, copied to dist/bundle/docker-resource.js) compiles with V8's code cache:
+//   docker-resource.cjs   every module of the command (dynamic imports become lazily initialised parts of it)
+//   execa.cjs xstate.cjs js-yaml.cjs
+//                         the three large dependencies, each one file with its own dependencies, read
+//                         and compiled only by a hook that fetches (an idle hook reads docker-resource.cjs
+//                         alone: what it compiles, and its cache, are a third of one file holding everything)
 // Runs after tsc in `npm run build` (tsc emits the library only; the CLI ships as this bundle).
 // It also ships the fake hook tools (test/fixtures/bin) as dist/fake-juju, for `docker-resource demo`.
 import { build } from 'esbuild';
-import { chmod, copyFile, cp, rm } from 'node:fs/promises';
+import { chmod, copyFile, cp, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
+/** The dependencies bundled into files of their own; scripts/cli-loader.js lists the same names. */
+const SEPARATE = ['execa', 'xstate', 'js-yaml'];
 
 await rm(outdir, { recursive: true, force: true });
 await rm(`${root}dist/fake-juju`, { recursive: true, force: true });
 await cp(`${root}test/fixtures/bin`, `${root}dist/fake-juju`, { recursive: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ['bin/docker-resource.ts'],
-  outfile: `${outdir}/docker-resource.cjs`,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -26,16 +29,31 @@ await build({
   minify: true,
   legalComments: 'linked',
   sourcemap: 'linked',
+  // ... through require(), not import(): a script compiled with vm.Script has no loader for import().
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: ['bin/docker-resource.ts'],
+  outfile: `${outdir}/docker-resource.cjs`,
   // Dependencies that only some hooks load stay out of the file every hook reads: undici (the registry
   // probe, `verify`; 0.5 MB) and @statelyai/inspect with its ws (`--inspect`). Node requires them from
   // node_modules when they are needed (@statelyai/inspect is an ES module: require(esm), Node >= 20.19).
-  external: ['@statelyai/inspect', 'undici'],
-  // ... through require(), not import(): a script compiled with vm.Script has no loader for import().
-  supported: { 'dynamic-import': false },
+  // The SEPARATE ones are required from the files beside it, through the bin.
+  external: ['@statelyai/inspect', 'undici', ...SEPARATE],
   // The modules that locate themselves (the demo's fake tools, ws for the inspector) read import.meta.url.
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: 'var __import_meta_url=require("url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
 });
+for (const name of SEPARATE) {
+  await build({
+    ...common,
+    stdin: { contents: `export * from '${name}';\n`, resolveDir: root, sourcefile: `${name}.entry.js` },
+    outfile: `${outdir}/${name}.cjs`,
+  });
+}
 await copyFile(`${root}scripts/cli-loader.js`, `${outdir}/docker-resource.js`);
+// The package is "type": "module"; the bin is CommonJS, so that a hook does not start the ES module loader.
+await writeFile(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
 await chmod(`${outdir}/docker-resource.js`, 0o755);
