@@ -2,10 +2,10 @@
 // Bundles the CLI (bin/docker-resource.ts) into dist/bundle as CommonJS files that the bin
 // (scripts/cli-loader.js, copied to dist/bundle/docker-resource.js) compiles with V8's code cache:
 //   docker-resource.cjs   every module of the command (dynamic imports become lazily initialised parts of it)
-//   execa.cjs xstate.cjs js-yaml.cjs
-//                         the three large dependencies, each one file with its own dependencies, read
-//                         and compiled only by a hook that fetches (an idle hook reads docker-resource.cjs
-//                         alone: what it compiles, and its cache, are a third of one file holding everything)
+//   execa.cjs xstate.cjs js-yaml.cjs undici.cjs
+//                         the large dependencies, each one file with its own dependencies, read and
+//                         compiled only by a hook that needs it: execa, XState and js-yaml when it fetches,
+//                         undici when it verifies (an idle hook reads docker-resource.cjs alone)
 // Runs after tsc in `npm run build` (tsc emits the library only; the CLI ships as this bundle).
 // It also ships the fake hook tools (test/fixtures/bin) as dist/fake-juju, for `docker-resource demo`.
 import { build } from 'esbuild';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 /** The dependencies bundled into files of their own; scripts/cli-loader.js lists the same names. */
-const SEPARATE = ['execa', 'xstate', 'js-yaml'];
+const SEPARATE = ['execa', 'xstate', 'js-yaml', 'undici'];
 
 await rm(outdir, { recursive: true, force: true });
 await rm(`${root}dist/fake-juju`, { recursive: true, force: true });
@@ -37,11 +37,10 @@ await build({
   ...common,
   entryPoints: ['bin/docker-resource.ts'],
   outfile: `${outdir}/docker-resource.cjs`,
-  // Dependencies that only some hooks load stay out of the file every hook reads: undici (the registry
-  // probe, `verify`; 0.5 MB) and @statelyai/inspect with its ws (`--inspect`). Node requires them from
-  // node_modules when they are needed (@statelyai/inspect is an ES module: require(esm), Node >= 20.19).
-  // The SEPARATE ones are required from the files beside it, through the bin.
-  external: ['@statelyai/inspect', 'undici', ...SEPARATE],
+  // Dependencies that only some hooks load stay out of the file every hook reads. The SEPARATE ones are
+  // required from the files beside it, through the bin. @statelyai/inspect with its ws (`--inspect`, a
+  // debugging aid) is required from node_modules when asked for (an ES module: require(esm), Node >= 20.19).
+  external: ['@statelyai/inspect', ...SEPARATE],
   // The modules that locate themselves (the demo's fake tools, ws for the inspector) read import.meta.url.
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: 'var __import_meta_url=require("url").pathToFileURL(__filename).href;' },

@@ -2,8 +2,8 @@
 // The docker-resource command. It compiles the CLI (docker-resource.cjs beside it) with V8's code cache,
 // kept beside it (docker-resource.cjs.cache): each hook is a fresh process, and one that starts from the
 // cache skips compiling what an earlier one compiled. The CLI's large dependencies are files of their own
-// (execa.cjs, xstate.cjs, js-yaml.cjs, see scripts/bundle.mjs), compiled the same way, each with its own
-// cache, when the CLI first requires them: an idle hook reads and compiles none of them.
+// (execa.cjs, xstate.cjs, js-yaml.cjs, undici.cjs, see scripts/bundle.mjs), compiled the same way, each
+// with its own cache, when the CLI first requires them: an idle hook reads and compiles none of them.
 // The first run that compiles a file writes its cache with what it compiled (on a unit, the install hook:
 // fetching included); a cache this Node rejects (another version or flags) is written again. One that
 // cannot be written is skipped, silently: it only saves time.
@@ -20,6 +20,7 @@ const SEPARATE = new Map([
   ['execa', './execa.cjs'],
   ['xstate', './xstate.cjs'],
   ['js-yaml', './js-yaml.cjs'],
+  ['undici', './undici.cjs'],
 ]);
 const separate = new Map();
 
