@@ -4,6 +4,7 @@ import { basicAuthorization } from './credentials.js';
 import { discard, readJson } from './http.js';
 import { failed, unverified, type ProbeOutcome } from './outcome.js';
 import { credentialsRequired, rejectedCredentials, unclearStatus } from './reasons.js';
+import { own } from '../own.js';
 import { checkRealm, hostnameOf } from './realm-policy.js';
 
 /** A token longer than this, or with other than visible ASCII, is not used. */
@@ -16,12 +17,11 @@ const TOKEN_PATTERN = /^[\x21-\x7e]{1,16384}$/;
  */
 export async function authorize(ctx: ProbeContext, unauthorized: Response): Promise<Authorization | ProbeOutcome> {
   const challenges = parseChallenges(unauthorized.headers.get('www-authenticate'));
-  const answeredBy = unauthorized.url === '' ? undefined : hostnameOf(new URL(unauthorized.url));
   await discard(unauthorized);
   const creds = ctx.credentials;
   if (creds.kind === 'registry-token') return { header: `Bearer ${creds.token}`, tokenGranted: false };
   const bearer = challengeOf(challenges, 'bearer');
-  if (bearer !== undefined) return tokenFlow(ctx, bearer, answeredBy);
+  if (bearer !== undefined) return tokenFlow(ctx, bearer);
   if (challengeOf(challenges, 'basic') !== undefined) {
     if (creds.kind === 'basic') return { header: basicAuthorization(creds), tokenGranted: false };
     if (creds.kind === 'identity-token') return unverified(`${ctx.target.apiHost} wants Basic auth; an identity token needs a token service`);
@@ -30,10 +30,11 @@ export async function authorize(ctx: ProbeContext, unauthorized: Response): Prom
   return unverified(`${ctx.target.apiHost} asked for no known authentication scheme`);
 }
 
-async function tokenFlow(ctx: ProbeContext, challenge: Challenge, answeredBy: string | undefined): Promise<Authorization | ProbeOutcome> {
+async function tokenFlow(ctx: ProbeContext, challenge: Challenge): Promise<Authorization | ProbeOutcome> {
   const creds = ctx.credentials;
-  const registryHosts = [hostnameOf(new URL(`https://${ctx.target.apiHost}`)), ...(answeredBy === undefined ? [] : [answeredBy])];
-  const verdict = checkRealm(challenge.params.get('realm'), registryHosts, creds.kind !== 'none');
+  // The realm is judged against the registry the image names, never against a host a redirect led to:
+  // the credentials are the registry's, and an unauthenticated request may be redirected anywhere.
+  const verdict = checkRealm(challenge.params.get('realm'), [hostnameOf(new URL(`https://${ctx.target.apiHost}`))], creds.kind !== 'none');
   if (!verdict.allowed) return unverified(verdict.reason);
   const url = verdict.url;
   const service = challenge.params.get('service');
@@ -80,7 +81,7 @@ async function tokenAnswer(ctx: ProbeContext, response: Response, who: string): 
 function tokenOf(document: unknown): string | undefined {
   if (typeof document !== 'object' || document === null) return undefined;
   for (const key of ['token', 'access_token']) {
-    const value: unknown = Object.hasOwn(document, key) ? (document as Record<string, unknown>)[key] : undefined;
+    const value = own(document as Record<string, unknown>, key);
     if (typeof value === 'string' && TOKEN_PATTERN.test(value)) return value;
   }
   return undefined;

@@ -291,6 +291,22 @@ describe('probeImage: unverified', () => {
     expect(elsewhere.requests.map((q) => new URL(q.url).host)).toEqual([HOST]);
   });
 
+  it('judges the realm against the registry of the image, not against a host a redirect led to', async () => {
+    const sent: Array<{ url: string; authorization: string | null }> = [];
+    // The registry redirects /v2/ to collector.evil.test, which challenges with a realm of its own.
+    const redirecting: typeof fetch = async (input, init) => {
+      const url = String(input);
+      sent.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+      const answer = new Response('', { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="https://collector.evil.test/token"' } });
+      return Object.defineProperty(answer, 'url', { value: 'https://collector.evil.test/v2/' });
+    };
+    expect(await probeImage(image(`${HOST}/team/app:1`, alice), { fetch: redirecting })).toEqual({
+      result: 'unverified',
+      reason: 'token realm collector.evil.test is unrelated to the registry; credentials not sent',
+    });
+    expect(sent).toEqual([{ url: `https://${HOST}/v2/`, authorization: null }]);
+  });
+
   it('a registry that is not a registry API (404 on /v2/)', async () => {
     const notRegistry: typeof fetch = async () => new Response('no', { status: 404 });
     expect(await probeImage(image(`${HOST}/a:1`), { fetch: notRegistry })).toEqual({
