@@ -62,8 +62,8 @@ const inspect: Check = (v) =>
     ? null
     : 'must be an inspector: a function, or an object with a next(event) function';
 
-const RETRY: Record<string, Check> = { retries: integer(0), delayMs: milliseconds(0) };
-const REGISTRY: Record<string, Check> = { timeoutMs: milliseconds(1), fetch: fn };
+const RETRY: Record<string, [Check, boolean]> = { retries: [integer(0), true], delayMs: [milliseconds(0), true] };
+const REGISTRY: Record<string, [Check, boolean]> = { timeoutMs: [milliseconds(1), true], fetch: [fn, false] };
 
 /** Every option of `openLayer`, with its check; `true` where its value may be shown in an error. */
 const OPTIONS: Record<keyof LayerOptions, [Check, boolean]> = {
@@ -106,7 +106,7 @@ export function validateLayerOptions(options: unknown): asserts options is Layer
   if (!isObject(options)) throw new LayerOptionError('', `must be an object, not ${shown(options, false)}`);
   checkAll(options, OPTIONS, '');
   const retry = options['retry'];
-  if (isObject(retry)) checkAll(retry, Object.fromEntries(Object.entries(RETRY).map(([k, c]) => [k, [c, true]])), 'retry.');
+  if (isObject(retry)) checkAll(retry, RETRY, 'retry.');
   const registry = options['registry'];
-  if (isObject(registry)) checkAll(registry, Object.fromEntries(Object.entries(REGISTRY).map(([k, c]) => [k, [c, k !== 'fetch']])), 'registry.');
+  if (isObject(registry)) checkAll(registry, REGISTRY, 'registry.');
 }
