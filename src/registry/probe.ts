@@ -43,16 +43,18 @@ export async function probeImage(image: ImageFields, options: ProbeOptions = {})
   const timeout = AbortSignal.timeout(limit);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
   let transport: Transport | undefined;
-  const ctx: Partial<ProbeContext> = { target, credentials: credentialsOf(image), signal };
+  let ctx: ProbeContext | undefined;
   try {
     transport =
       options.fetch === undefined
         ? await undiciTransport(proxySettingsFrom(options.env ?? process.env))
         : fetchTransport(options.fetch);
-    return await converse({ ...ctx, transport } as ProbeContext);
+    ctx = { transport, target, credentials: credentialsOf(image), signal };
+    return await converse(ctx);
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    const url = ctx.lastUrl ?? new URL(`https://${target.apiHost}`);
+    // The request that failed names the host: the registry's, or its token service's.
+    const url = ctx?.lastUrl ?? new URL(`https://${target.apiHost}`);
     if (timeout.aborted) return unverified(timedOut(url.host, limit));
     return unverified(networkReason(error, url.host, transport?.proxySource(url)));
   } finally {

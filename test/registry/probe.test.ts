@@ -291,6 +291,17 @@ describe('probeImage: unverified', () => {
     expect(elsewhere.requests.map((q) => new URL(q.url).host)).toEqual([HOST]);
   });
 
+  it('names the token service, not the registry, when the token service is the one that cannot be reached', async () => {
+    const tokenHostDown: typeof fetch = async (input) => {
+      if (new URL(String(input)).host !== HOST) throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }) });
+      return new Response('', { status: 401, headers: { 'WWW-Authenticate': `Bearer realm="https://auth.${HOST}/token"` } });
+    };
+    expect(await probeImage(image(`${HOST}/team/app:1`, alice), { fetch: tokenHostDown })).toEqual({
+      result: 'unverified',
+      reason: `auth.${HOST} unreachable (ENOTFOUND)`,
+    });
+  });
+
   it('judges the realm against the registry of the image, not against a host a redirect led to', async () => {
     const sent: Array<{ url: string; authorization: string | null }> = [];
     // The registry redirects /v2/ to collector.evil.test, which challenges with a realm of its own.
