@@ -5,13 +5,21 @@ import { machineEdges, mergedEdges } from '../graph.js';
 import { readLayerSnapshot } from '../layer-snapshot.js';
 import { buildReportModel, type ReportMachine, type ReportModel } from './model.js';
 
-/** The resource machine as the report draws it: its states, initial state and merged edges. */
+/**
+ * The resource machine as the report draws it: its top-level states (the lifecycle's), its initial state,
+ * and its edges between them, merged. An edge from or to an inner state (`fetching.verifying`) is drawn
+ * from or to its top-level state; one within a state (`fetching.reading` → `fetching.verifying`) is not drawn.
+ */
 export function resourceReportMachine(): ReportMachine {
+  const topLevel = (path: string) => path.split('.')[0] ?? path;
+  const edges = machineEdges()
+    .map((e) => ({ ...e, from: topLevel(e.from), to: topLevel(e.to) }))
+    .filter((e) => e.from !== e.to);
   return {
     id: resourceMachine.id,
     initial: String(resourceMachine.root.initial?.target[0]?.key ?? 'idle'),
     states: Object.keys(resourceMachine.root.states),
-    edges: mergedEdges(machineEdges()),
+    edges: mergedEdges(edges),
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { renderDiagram } from '../../src/report/diagram-svg.js';
 import { esc, visibleControls } from '../../src/report/html.js';
 import { buildReportModel, type ReportMachine } from '../../src/report/model.js';
+import { resourceReportMachine } from '../../src/report/read-model.js';
 import { renderReportHtml } from '../../src/report/render-html.js';
 import { hostileState, MARKUP_NAME, SENTINEL } from './fixtures/hostile-state.js';
 
@@ -89,6 +90,13 @@ describe('renderReportHtml', () => {
 });
 
 describe('renderDiagram', () => {
+  it("draws every move of the resource lifecycle between its top-level states, inner states' included", () => {
+    const svg = renderDiagram(resourceReportMachine(), 'available', [{ from: 'fetching', to: 'available', count: 2 }], 'r', 'web');
+    const drawn = [...svg.matchAll(/<title>(\w+) → (\w+) on /g)].map((m) => `${m[1]}>${m[2]}`);
+    expect(drawn.sort()).toEqual(['available>fetching', 'failed>fetching', 'fetching>available', 'fetching>failed', 'idle>fetching']);
+    expect(svg).toContain('fetched / verified / unverified ×2');
+  });
+
   it('lays out a machine it does not know, every state and edge drawn', () => {
     const machine: ReportMachine = {
       id: 'layer',
