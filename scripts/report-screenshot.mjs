@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates docs/lifecycle-report.png: the lifecycle page of a demo-like charm life, drawn by
 // headless Chromium (Debian's `chromium`, driven by puppeteer-core; nothing downloads a browser).
-// Run with `npm run report:screenshot` (it builds first). Options: --html FILE also keeps the page;
+// Run with `npm run report:screenshot`. Options: --html FILE also keeps the page;
 // --out FILE writes the PNG elsewhere. Needs /usr/bin/chromium (`apt-get install -y chromium`)
 // or CHROMIUM_PATH.
 import { existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -19,9 +19,30 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 
-const { createHarness } = await import(pathToFileURL(join(root, 'dist/src/testing/index.js')).href);
-const { readReportModel } = await import(pathToFileURL(join(root, 'dist/src/report/read-model.js')).href);
-const { renderReportHtml } = await import(pathToFileURL(join(root, 'dist/src/report/render-html.js')).href);
+// The report's modules are not in the library's build (dist/src holds what the package exports), so
+// the harness and the report are bundled from src/ for this script.
+const work = mkdtempSync(join(tmpdir(), 'docker-resource-shot-'));
+const { build } = await import('esbuild');
+await build({
+  absWorkingDir: root,
+  stdin: {
+    contents: [
+      "export { createHarness } from './src/testing/index.ts';",
+      "export { readReportModel } from './src/report/read-model.ts';",
+      "export { renderReportHtml } from './src/report/render-html.ts';",
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outfile: join(work, 'report.mjs'),
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+const { createHarness, readReportModel, renderReportHtml } = await import(pathToFileURL(join(work, 'report.mjs')).href);
 
 // A charm's first day: db and web auto-fetched at install, db not uploaded yet (failed, retried
 // by update-status); db uploaded and fetched by the next update-status; a new web image in the
@@ -39,7 +60,6 @@ const clock = (iso) => {
   let t = Date.parse(iso);
   return () => new Date((t += 600));
 };
-const work = mkdtempSync(join(tmpdir(), 'docker-resource-shot-'));
 try {
   await h.hook('install', undefined, { now: clock('2024-05-01T09:00:00Z') });
   await h.hook('update-status', undefined, { now: clock('2024-05-01T09:05:00Z') });

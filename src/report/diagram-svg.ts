@@ -31,9 +31,9 @@ const KNOWN_STATES: Readonly<Record<string, Point>> = {
 };
 const KNOWN_ROUTES: Readonly<Record<string, Route>> = {
   'idle>fetching': { from: { x: 134, y: 122 }, to: { x: 238, y: 122 }, label: { x: 186, y: 114 } },
-  'fetching>available': { from: { x: 300, y: 102 }, c: { x: 306, y: 38 }, to: { x: 528, y: 38 }, label: { x: 392, y: 32 }, anchor: 'start' },
+  'fetching>available': { from: { x: 300, y: 102 }, c: { x: 306, y: 38 }, to: { x: 528, y: 38 }, label: { x: 520, y: 28 }, anchor: 'end' },
   'available>fetching': { from: { x: 528, y: 54 }, to: { x: 362, y: 114 }, label: { x: 450, y: 98 }, anchor: 'start' },
-  'fetching>failed': { from: { x: 300, y: 142 }, c: { x: 306, y: 206 }, to: { x: 528, y: 206 }, label: { x: 392, y: 226 }, anchor: 'start' },
+  'fetching>failed': { from: { x: 300, y: 142 }, c: { x: 306, y: 206 }, to: { x: 528, y: 206 }, label: { x: 520, y: 228 }, anchor: 'end' },
   'failed>fetching': { from: { x: 528, y: 190 }, to: { x: 362, y: 130 }, label: { x: 450, y: 154 }, anchor: 'start' },
 };
 const KNOWN_VIEW = { width: 680, height: 236 };

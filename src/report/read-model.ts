@@ -9,11 +9,12 @@ import { buildReportModel, type ReportMachine, type ReportModel } from './model.
  * The resource machine as the report draws it: its top-level states (the lifecycle's), its initial state,
  * and its edges between them, merged. An edge from or to an inner state (`fetching.verifying`) is drawn
  * from or to its top-level state; one within a state (`fetching.reading` → `fetching.verifying`) is not drawn.
+ * Labels are the events' names, without the guards (`reverify`, not `reverify [isUnverified]`).
  */
 export function resourceReportMachine(): ReportMachine {
   const topLevel = (path: string) => path.split('.')[0] ?? path;
   const edges = machineEdges()
-    .map((e) => ({ ...e, from: topLevel(e.from), to: topLevel(e.to) }))
+    .map((e) => ({ from: topLevel(e.from), to: topLevel(e.to), label: e.label.replace(/ \[[^\]]*\]$/, '') }))
     .filter((e) => e.from !== e.to);
   return {
     id: resourceMachine.id,
