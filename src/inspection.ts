@@ -14,7 +14,10 @@ import { uniqueId } from './unique-id.js';
 const PROCESS = uniqueId();
 
 /** A session id that is unique across processes. */
-export const globalSessionId = (sessionId: string): string => `${PROCESS}:${sessionId}`;
+const globalSessionId = (sessionId: string): string => `${PROCESS}:${sessionId}`;
+
+/** The events {@link freezeInspectionEvent} made: frozen already, handed on as they are. */
+const FROZEN = new WeakSet<object>();
 
 /** A redacted plain copy of a snapshot: child actors reduced to their ids, credentials replaced, internals left out. */
 export function plainSnapshot(snapshot: unknown): Record<string, unknown> {
@@ -42,9 +45,12 @@ interface ActorRefData {
 /**
  * A frozen, redacted copy of an XState inspection event: what it holds is captured now
  * (the Stately inspector reads it later), and no credential is left in its snapshot,
- * context, event or output. Returns `undefined` for events the inspector does not show.
+ * context, event or output. Returns `undefined` for events the inspector does not show, and an
+ * event it froze already as it is (the layer freezes what it hands on, and an inspector connection freezes
+ * what it is given).
  */
 export function freezeInspectionEvent(event: InspectionEvent): InspectionEvent | undefined {
+  if (FROZEN.has(event)) return event;
   if (event.type !== '@xstate.actor' && event.type !== '@xstate.event' && event.type !== '@xstate.snapshot') return undefined;
   const ref = event.actorRef as unknown as ActorRefData;
   // An actor event's snapshot is read when the inspector converts it (as @statelyai/inspect
@@ -59,6 +65,7 @@ export function freezeInspectionEvent(event: InspectionEvent): InspectionEvent |
     getSnapshot: () => snapshot ?? plainSnapshot(ref.getSnapshot()),
   };
   const frozen: Record<string, unknown> = { type: event.type, rootId: globalSessionId(event.rootId), actorRef };
+  FROZEN.add(frozen);
   if (event.type === '@xstate.actor') return frozen as unknown as InspectionEvent;
   frozen['event'] = redact(event.event);
   if (event.type === '@xstate.snapshot') frozen['snapshot'] = snapshot;

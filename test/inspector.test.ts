@@ -88,6 +88,17 @@ describe('freezeInspectionEvent', () => {
     actor.stop();
   });
 
+  it('prefixes session ids once: an event frozen already is handed on as it is', async () => {
+    const seen: InspectionEvent[] = [];
+    const actor = createActor(machine, { input: { name: 'web' }, inspect: (e) => void seen.push(e) }).start();
+    const once = seen.map(freezeInspectionEvent).filter((e) => e !== undefined);
+    expect(once.map(freezeInspectionEvent)).toEqual(once);
+    const sessionId = (once[0]?.actorRef as unknown as { sessionId: string }).sessionId;
+    // XState's own ids hold a colon (`x:0`); the prefix, up to the first one, holds none.
+    expect(sessionId.slice(sessionId.indexOf(':') + 1)).toBe(actor.sessionId);
+    actor.stop();
+  });
+
   it('plainSnapshot reduces child actors to ids and keeps the state value', async () => {
     const actor = createActor(machine, { input: { name: 'web' } }).start();
     actor.send({ type: 'fetch' });
