@@ -35,7 +35,9 @@ Run "docker-resource <command> --help" for a command's options;
 /** Runs the command line; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [name, ...given] = argv;
-  const rest = given.map((a) => (a === '--inspect' ? '--inspect=' : a));
+  // A bare --inspect means the default inspector (parseArgs has no optional values); after `--`, text.
+  const end = given.indexOf('--');
+  const rest = given.map((a, i) => (a === '--inspect' && (end === -1 || i < end) ? '--inspect=' : a));
   if (name === '--version' || name === '-V') {
     io.stdout(`${VERSION}\n`);
     return 0;

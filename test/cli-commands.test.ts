@@ -153,6 +153,11 @@ describe('docker-resource status-set: the charm’s own status competes with the
     expect(calls.slice(calls.lastIndexOf('resource-get'))).toEqual(['resource-get', 'status-get']);
   });
 
+  it('takes a message after -- as it is, even one that looks like an option', async () => {
+    expect(await run(['status-set', 'active', '--', '--inspect'], 'install')).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse((await run(['status', '--json'])).stdout).charmStatus).toEqual({ state: 'active', message: '--inspect' });
+  });
+
   it('a bad state is a usage error, and outside a hook it changes nothing', async () => {
     expect((await run(['status-set', 'happy', 'x'], 'install')).code).toBe(2);
     const outside = await inProcess(['status-set', 'active', 'x']);
