@@ -1,5 +1,5 @@
 /** The `docker-resource` commands that show a resource's whole life: `report --html` and `replay`. */
-import { COMMON, int, pathOptions, UsageError, type Command } from './cli-options.js';
+import { COMMON, int, noPositionals, pathOptions, UsageError, type Command } from './cli-options.js';
 
 const report: Command = {
   summary: 'write the lifecycle page: one self-contained HTML file',
@@ -16,7 +16,7 @@ unit (juju scp) and open it anywhere. Reads the saved state only.`,
   },
   run: async (values, positionals, io) => {
     if (!values['html']) throw new UsageError('report needs --html (the one format it writes)');
-    if (positionals.length > 0) throw new UsageError(`report takes no arguments (got "${positionals[0]}")`);
+    noPositionals('report', positionals);
     const { reportCommand } = await import('./report/commands.js');
     return reportCommand({ ...pathOptions(values, io), ...io, ...(typeof values['out'] === 'string' ? { out: values['out'] } : {}) });
   },

@@ -87,7 +87,7 @@ function credentials(url: string): string[] {
 }
 
 /** Error text (from `ws`, from Node) with the URL's own credentials taken out, wherever they appear in it. */
-function scrub(text: string, url: string): string {
+export function scrub(text: string, url: string): string {
   let out = text.split(url).join(shown(url)).replace(/(\/\/)[^/?#\s]*@/g, '$1');
   for (const secret of credentials(url)) out = out.split(secret).join('<redacted>');
   return out;

@@ -5,17 +5,17 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DockerResourceError, UnknownResourceError } from '../errors/index.js';
-import { DEFAULT_INSPECTOR_URL } from '../inspector.js';
+import { DEFAULT_INSPECTOR_URL, shown } from '../inspector.js';
 import { readLayerSnapshot } from '../layer-snapshot.js';
+import { line } from '../text.js';
 import { uniqueId } from '../unique-id.js';
-import { visibleControls } from './html.js';
 import { encodeWire } from './inspect-wire.js';
 import { readReportModel } from './read-model.js';
 import { renderReportHtml } from './render-html.js';
 import { buildReplay } from './replay-events.js';
 import { layerHookActors } from './replay-layer.js';
 import { resourceReplayActors } from './replay-resource.js';
-import { sendReplay, urlForMessages } from './replay-send.js';
+import { sendReplay } from './replay-send.js';
 
 /** Where a command reads and writes (the CLI's io). */
 export interface CommandIO {
@@ -43,7 +43,7 @@ export interface ReportCommandOptions extends StateLocation, CommandIO {
   now?: () => Date;
 }
 
-const warnTo = (io: CommandIO) => (m: string) => io.stderr(`docker-resource: warning: ${visibleControls(m)}\n`);
+const warnTo = (io: CommandIO) => (m: string) => io.stderr(line(`docker-resource: warning: ${m}`));
 
 const location = (o: StateLocation & { env: NodeJS.ProcessEnv }) => ({
   env: o.env,
@@ -122,6 +122,6 @@ export async function replayCommand(options: ReplayCommandOptions): Promise<numb
   });
   if (!result.connected || result.sent < events.length) return 1;
   const count = actors.filter((a) => a.key.startsWith('resource:')).length;
-  options.stdout(`replayed ${count} ${count === 1 ? 'resource' : 'resources'} (${events.length} events) to ${urlForMessages(url)}\n`);
+  options.stdout(`replayed ${count} ${count === 1 ? 'resource' : 'resources'} (${events.length} events) to ${shown(url)}\n`);
   return 0;
 }

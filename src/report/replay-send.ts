@@ -7,7 +7,7 @@
 import * as nodeModule from 'node:module';
 import type WebSocket from 'ws';
 import { encodeWire, type WireEvent } from './inspect-wire.js';
-import { shown } from '../inspector.js';
+import { scrub, shown } from '../inspector.js';
 
 /** Options of {@link sendReplay}. */
 export interface SendReplayOptions {
@@ -31,35 +31,12 @@ export interface SendReplayResult {
   sent: number;
 }
 
-/** The URL without any user:password part, for messages: the inspector's own rule. */
-export const urlForMessages = shown;
-
 /** `ws`, loaded at run time (the CLI bundle keeps it outside, as the inspector does). */
 function loadWebSocket(): typeof WebSocket {
   return nodeModule.createRequire(import.meta.url)('ws') as typeof WebSocket;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message || error.name : String(error));
-
-/** A message about `url` with the URL's credentials hidden (the URL as given, and its password alone). */
-function withoutCredentials(text: string, url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url === '' ? text : text.split(url).join('(an invalid URL)');
-  }
-  if (parsed.username === '' && parsed.password === '') return text;
-  let out = text.split(url).join(urlForMessages(url));
-  let decoded = parsed.password;
-  try {
-    decoded = decodeURIComponent(parsed.password);
-  } catch {
-    // not percent-encoded: the password as it is
-  }
-  for (const secret of [parsed.password, decoded]) if (secret !== '') out = out.split(secret).join('***');
-  return out;
-}
 
 /** Opens a WebSocket, or says why it could not within the time limit. */
 function connect(url: string, timeoutMs: number): Promise<{ socket: WebSocket } | { error: string }> {
@@ -94,10 +71,10 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'late'> {
  */
 export async function sendReplay(url: string, events: readonly WireEvent[], options: SendReplayOptions = {}): Promise<SendReplayResult> {
   const onWarning = options.onWarning ?? ((m: string) => process.stderr.write(`docker-resource: warning: ${m}\n`));
-  const warn = (m: string) => onWarning(withoutCredentials(m, url));
+  // The URL as the inspector's messages show it, and error text (from ws, from Node) scrubbed as they scrub it.
   const opened = await connect(url, options.connectTimeoutMs ?? 3000);
   if ('error' in opened) {
-    warn(`no inspector at ${urlForMessages(url)} (${opened.error}); nothing replayed. Start one with "npx @statelyai/inspect"?`);
+    onWarning(`no inspector at ${shown(url)} (${scrub(opened.error, url)}); nothing replayed. Start one with "npx @statelyai/inspect"?`);
     return { connected: false, sent: 0 };
   }
   const { socket } = opened;
@@ -114,7 +91,7 @@ export async function sendReplay(url: string, events: readonly WireEvent[], opti
     else sent++;
     if (options.intervalMs) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
   }
-  if (gone !== null) warn(`the inspector at ${urlForMessages(url)} went away (${gone}) after ${sent} of ${events.length} events`);
+  if (gone !== null) onWarning(`the inspector at ${shown(url)} went away (${scrub(gone, url)}) after ${sent} of ${events.length} events`);
   if (socket.readyState === socket.OPEN) socket.close(1000);
   if ((await within(closed, options.closeTimeoutMs ?? 1000)) === 'late') socket.terminate();
   return { connected: true, sent };
