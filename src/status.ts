@@ -31,9 +31,18 @@ export const MAX_STATUS_LENGTH = 120;
  */
 export function listNames(prefix: string, names: readonly string[], max = MAX_STATUS_LENGTH): string {
   const more = (rest: number): string => (rest > 0 ? ` and ${rest} more` : '');
-  for (let shown = names.length; shown > 0; shown--) {
-    const text = prefix + names.slice(0, shown).join(', ') + more(names.length - shown);
-    if (text.length <= max) return text;
+  // The joined names only grow with each name shown, so only the first few can fit: their lengths,
+  // found in one pass that stops at the first that cannot, then the most of them that fit with the count.
+  const joined: number[] = [];
+  for (let i = 0, length = -2; i < names.length; i++) {
+    length += names[i]!.length + 2;
+    if (prefix.length + length > max) break;
+    joined.push(length);
+  }
+  for (let shown = joined.length; shown > 0; shown--) {
+    if (prefix.length + joined[shown - 1]! + more(names.length - shown).length <= max) {
+      return prefix + names.slice(0, shown).join(', ') + more(names.length - shown);
+    }
   }
   const suffix = more(names.length - 1);
   const room = max - prefix.length - suffix.length;
