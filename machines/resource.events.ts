@@ -4,6 +4,7 @@
  */
 import { isFailureKind, type FailureKind } from '../src/errors/resource-error.js';
 import { cap } from '../src/text.js';
+import type { ResourceState } from './resource.machine.js';
 
 /** Why the last fetch failed. */
 export interface Failure {
@@ -29,19 +30,18 @@ export type Cause =
   | 'verify-failed'
   | 'timed-out';
 
-/** Every cause, for validating saved history. */
-export const CAUSES: readonly Cause[] = [
-  'fetch',
-  'refetch',
-  'retry',
-  'reverify',
-  'fetched',
-  'verified',
-  'unverified',
-  'fetch-failed',
-  'verify-failed',
-  'timed-out',
-];
+/** Every state of the lifecycle, in the order a resource meets them. */
+export const RESOURCE_STATES: readonly ResourceState[] = ['idle', 'fetching', 'available', 'failed'];
+
+/** The domain names of the XState event names that state files written before them hold. */
+export const LEGACY_EVENT_NAMES: ReadonlyMap<string, string> = new Map([
+  ['FETCH', 'fetch'],
+  ['REFETCH', 'refetch'],
+  ['RETRY', 'retry'],
+  ['xstate.done.actor.fetch', 'fetched'],
+  ['xstate.error.actor.fetch', 'fetch-failed'],
+  ['xstate.after.fetchTimeout.resource.fetching', 'timed-out'],
+]);
 
 /** Whether an error means the hook tools are gone: the process is not inside a Juju hook. */
 export function isFatal(error: unknown): boolean {

@@ -105,9 +105,6 @@ export interface ResourceInput {
 /** The state names of the lifecycle. */
 export type ResourceState = 'idle' | 'fetching' | 'available' | 'failed';
 
-/** Every state of the lifecycle, in the order a resource meets them. */
-export const RESOURCE_STATES: readonly ResourceState[] = ['idle', 'fetching', 'available', 'failed'];
-
 /** Default fetch time limit (ms); provide `delays.fetchTimeout` to change it. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 5 * 60_000;
 

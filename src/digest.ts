@@ -30,6 +30,11 @@ export function digestProblem(digest: string): string | undefined {
   return got === length ? undefined : `${algorithm} digest must be ${length} hex characters, got ${got}`;
 }
 
+/** Whether `value` is a digest go-digest accepts (`sha256:` and 64 lowercase hex characters, or sha384, sha512). */
+export function isDigest(value: unknown): value is string {
+  return typeof value === 'string' && digestProblem(value) === undefined;
+}
+
 /** Tells whether the UTF-16 code unit `c` is `0-9` or `a-f`. */
 export function isLowerHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);

@@ -3,8 +3,10 @@
  * persisted snapshot, a history entry, the cached charm data). Each check returns the part,
  * cleaned (reasons capped, unknown keys left out), or the reason it cannot be used. Pure.
  */
+import { LEGACY_EVENT_NAMES, RESOURCE_STATES } from '../machines/resource.events.js';
 import type { ResourceState } from '../machines/resource.machine.js';
 import type { CharmCache, CharmResource } from './charm.js';
+import { isDigest } from './digest.js';
 import { isFailureKind } from './errors/index.js';
 import type { HistoryEntry, HookRecord, PersistedResource } from './layer-state.js';
 import { isResourceName } from './resource-name.js';
@@ -13,13 +15,12 @@ import { cap, MAX_REASON_LENGTH } from './text.js';
 /** A usable part, or why not (never quoting the part: it may hold credentials). */
 export type Checked<T> = { ok: T } | { problem: string };
 
-const STATES: ReadonlySet<string> = new Set<ResourceState>(['idle', 'fetching', 'available', 'failed']);
+const STATES: ReadonlySet<string> = new Set<ResourceState>(RESOURCE_STATES);
 const SETTLED: ReadonlySet<string> = new Set<ResourceState>(['idle', 'available', 'failed']);
 const IMAGE_STRINGS = ['registryPath', 'username', 'password'] as const;
 const IMAGE_OPTIONAL = new Set(['auth', 'email', 'identityToken', 'registryToken', 'repository', 'serverAddress', 'region']);
 /** An instant as `Date.prototype.toISOString()` writes it. */
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
-const DIGEST = /^[a-z0-9]+:[0-9a-f]{32,128}$/;
 const MAX_TEXT = 256;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,7 +53,7 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
   if (c['name'] !== name) return no('context names another resource');
   if (typeof c['requested'] !== 'boolean' || typeof c['changed'] !== 'boolean') return no('context flags are not booleans');
   if (!isCount(c['attempts']) || !isCount(c['failuresInARow'])) return no('context counters are not counts');
-  if (c['digest'] !== null && !(typeof c['digest'] === 'string' && DIGEST.test(c['digest']))) return no('digest is not a digest');
+  if (c['digest'] !== null && !isDigest(c['digest'])) return no('digest is not a digest');
   if (c['image'] !== null) {
     const problem = imageProblem(c['image']);
     if (problem) return no(problem);
@@ -64,7 +65,7 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
   if (c['verify'] !== undefined && typeof c['verify'] !== 'boolean') return no('"verify" is not a boolean');
   if (c['pending'] !== undefined && c['pending'] !== null) return no('it waits for a registry answer that never came');
   const registryDigest = c['registryDigest'];
-  if (registryDigest !== undefined && registryDigest !== null && !(typeof registryDigest === 'string' && DIGEST.test(registryDigest)))
+  if (registryDigest !== undefined && registryDigest !== null && !isDigest(registryDigest))
     return no('registry digest is not a digest');
   const unverified = c['unverified'];
   if (unverified !== undefined && unverified !== null && typeof unverified !== 'string') return no('"unverified" is not a reason');
@@ -88,12 +89,13 @@ export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
   if (!isShortText(event) || event === '') return no('"event" is not an event name');
   if (reason !== undefined && typeof reason !== 'string') return no('"reason" is not text');
   if (kind !== undefined && !isFailureKind(kind)) return no('"kind" is not a failure kind');
-  if (digest !== undefined && !(typeof digest === 'string' && DIGEST.test(digest))) return no('"digest" is not a digest');
+  if (digest !== undefined && !isDigest(digest)) return no('"digest" is not a digest');
   if (changed !== undefined && typeof changed !== 'boolean') return no('"changed" is not a boolean');
   if (attempts !== undefined && !isCount(attempts)) return no('"attempts" is not a count');
-  if (registryDigest !== undefined && !(typeof registryDigest === 'string' && DIGEST.test(registryDigest)))
+  if (registryDigest !== undefined && !isDigest(registryDigest))
     return no('"registryDigest" is not a digest');
-  const entry: HistoryEntry = { at, hook, from: from as ResourceState, to: to as ResourceState, event };
+  // Files written before the domain names hold XState's: read as the names they stand for.
+  const entry: HistoryEntry = { at, hook, from: from as ResourceState, to: to as ResourceState, event: LEGACY_EVENT_NAMES.get(event) ?? event };
   // In the order the layer writes them (transition.ts), so a checked entry is the same text.
   if (attempts !== undefined) entry.attempts = attempts;
   if (digest !== undefined) entry.digest = digest;

@@ -18,6 +18,12 @@ describe('history entries (the shared format)', () => {
     expect(checkHistoryEntry({ ...entry, hook: null, event: 'xstate.error.actor.fetch' })).toMatchObject({ ok: { hook: null } });
   });
 
+  it('reads the XState event names of older files as the domain names they stand for', () => {
+    expect(checkHistoryEntry({ ...entry, from: 'idle', to: 'fetching', event: 'FETCH' })).toMatchObject({ ok: { event: 'fetch' } });
+    expect(checkHistoryEntry({ ...entry, event: 'xstate.error.actor.fetch' })).toMatchObject({ ok: { event: 'fetch-failed' } });
+    expect(checkHistoryEntry({ ...entry, event: 'something-new' })).toMatchObject({ ok: { event: 'something-new' } });
+  });
+
   it.each([
     ['a time that is not ISO 8601', { at: 'yesterday' }, '"at" is not an ISO 8601 time'],
     ['an unknown state', { to: 'vanished' }, 'unknown state'],

@@ -3,7 +3,11 @@
  * steps with the domain event names, whether the file holds the current entry format or the
  * older one (`at, hook, from, to, event, reason?` with XState event names).
  */
+import { LEGACY_EVENT_NAMES, RESOURCE_STATES } from '../../machines/resource.events.js';
 import type { ResourceState } from '../../machines/resource.machine.js';
+import { cap } from '../text.js';
+
+export { LEGACY_EVENT_NAMES };
 
 /** One recorded transition, checked and bounded; the optional fields are absent in older files. */
 export interface Step {
@@ -25,35 +29,16 @@ export interface Step {
   registryDigest?: string;
 }
 
-/** The domain event names of the older XState event names a state file may hold. */
-export const LEGACY_EVENT_NAMES: ReadonlyMap<string, string> = new Map([
-  ['FETCH', 'fetch'],
-  ['REFETCH', 'refetch'],
-  ['RETRY', 'retry'],
-  ['xstate.done.actor.fetch', 'fetched'],
-  ['xstate.error.actor.fetch', 'fetch-failed'],
-  ['xstate.after.fetchTimeout.resource.fetching', 'timed-out'],
-]);
-
-/** The resource states a step may name. */
-export const RESOURCE_STATES: readonly ResourceState[] = ['idle', 'fetching', 'available', 'failed'];
 
 /** The most entries read per resource (the layer keeps `historyLimit`, 20 by default). */
-export const MAX_STEPS = 1000;
-/** The longest reason kept, in characters; a longer one is cut visibly with `…`. */
-export const MAX_REASON = 1024;
+const MAX_STEPS = 1000;
 const MAX_NAME = 200;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isState = (v: unknown): v is ResourceState => typeof v === 'string' && (RESOURCE_STATES as readonly string[]).includes(v);
 
-/** `text` cut to `max` characters, the cut shown with `…`. */
-export function bounded(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** The domain name of a recorded event name (new names and unknown ones pass through). */
-export function domainEvent(name: string): string {
+function domainEvent(name: string): string {
   return LEGACY_EVENT_NAMES.get(name) ?? name;
 }
 
@@ -68,16 +53,16 @@ function toStep(entry: unknown): Step | string {
   const step: Step = {
     at: new Date(time).toISOString(),
     time,
-    hook: typeof hook === 'string' && hook !== '' ? bounded(hook, MAX_NAME) : null,
+    hook: typeof hook === 'string' && hook !== '' ? cap(hook, MAX_NAME) : null,
     from,
     to,
-    event: bounded(domainEvent(event), MAX_NAME),
+    event: cap(domainEvent(event), MAX_NAME),
   };
-  if (typeof entry['reason'] === 'string' && entry['reason'] !== '') step.reason = bounded(entry['reason'], MAX_REASON);
+  if (typeof entry['reason'] === 'string' && entry['reason'] !== '') step.reason = cap(entry['reason']);
   if (typeof entry['kind'] === 'string' && /^[a-z][a-z0-9-]{0,39}$/.test(entry['kind'])) step.kind = entry['kind'];
-  if (typeof entry['digest'] === 'string' && entry['digest'] !== '') step.digest = bounded(entry['digest'], MAX_NAME);
+  if (typeof entry['digest'] === 'string' && entry['digest'] !== '') step.digest = cap(entry['digest'], MAX_NAME);
   if (typeof entry['changed'] === 'boolean') step.changed = entry['changed'];
-  if (typeof entry['registryDigest'] === 'string' && entry['registryDigest'] !== '') step.registryDigest = bounded(entry['registryDigest'], MAX_NAME);
+  if (typeof entry['registryDigest'] === 'string' && entry['registryDigest'] !== '') step.registryDigest = cap(entry['registryDigest'], MAX_NAME);
   const attempts = entry['attempts'];
   if (typeof attempts === 'number' && Number.isSafeInteger(attempts) && attempts >= 0) step.attempts = attempts;
   // Older files hold no kind: a time limit is the one failure their event name tells.

@@ -10,9 +10,11 @@ import type { LayerState } from '../layer-state.js';
 import { redact } from '../redact.js';
 import type { ResourceView } from '../resource-view.js';
 import type { Status } from '../status.js';
-import { readSteps, bounded, type Step } from './history.js';
+import { cap } from '../text.js';
+import { readSteps, type Step } from './history.js';
 import { groupHookRuns, type HookRun } from './hook-runs.js';
 import { createScrubber, scrubDeep, secretValues, type Scrubber } from './scrub.js';
+import { own } from '../own.js';
 
 /** The machine a diagram is drawn from: its states, initial state and edges. */
 export interface ReportMachine {
@@ -87,7 +89,7 @@ function safeImage(image: ImageFields | null, scrub: Scrubber): Record<string, s
   if (image === null || typeof image !== 'object') return null;
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(redact(redactImageFields(image))))
-    if (typeof value === 'string') out[scrub(bounded(key, 100))] = scrub(bounded(value, 1024));
+    if (typeof value === 'string') out[scrub(cap(key, 100))] = scrub(cap(value, 1024));
   return out;
 }
 
@@ -99,8 +101,8 @@ function safeContext(view: ResourceView, scrub: Scrubber): ReportContext {
     changed: c.changed === true,
     attempts: Number.isSafeInteger(c.attempts) ? c.attempts : 0,
     failuresInARow: Number.isSafeInteger(c.failuresInARow) ? c.failuresInARow : 0,
-    digest: typeof c.digest === 'string' ? scrub(bounded(c.digest, 200)) : null,
-    failure: failure ? { kind: scrub(bounded(String(failure.kind), 40)), reason: scrub(bounded(failure.reason, 1024)) } : null,
+    digest: typeof c.digest === 'string' ? scrub(cap(c.digest, 200)) : null,
+    failure: failure ? { kind: scrub(cap(String(failure.kind), 40)), reason: scrub(cap(failure.reason, 1024)) } : null,
     image: safeImage(c.image, scrub),
   };
 }
@@ -140,22 +142,22 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const scrub = createScrubber(secretValues(input.state));
   const histories = new Map<string, Step[]>();
   for (const { name } of input.resources) {
-    const raw = Object.hasOwn(input.state.history, name) ? input.state.history[name] : undefined;
+    const raw = own(input.state.history, name);
     histories.set(name, scrubDeep(readSteps(name, raw, warnings), scrub));
   }
   const { runs, runOf } = groupHookRuns(histories);
   const status = input.state.status;
   return {
-    title: scrub(bounded(input.title, 200)),
+    title: scrub(cap(input.title, 200)),
     generatedAt: input.generatedAt.toISOString(),
-    status: status ? { state: status.state, message: scrub(bounded(status.message, 1024)), owner: status.owner } : null,
-    flags: input.flags.map((f) => scrub(bounded(f, 300))),
+    status: status ? { state: status.state, message: scrub(cap(status.message, 1024)), owner: status.owner } : null,
+    flags: input.flags.map((f) => scrub(cap(f, 300))),
     machine: input.machine,
     hooks: runs.map((r) => ({ ...r, at: new Date(r.start).toISOString() })),
     resources: input.resources.map((view) => {
       const steps = histories.get(view.name)!;
       return {
-        name: scrub(bounded(view.name, 200)),
+        name: scrub(cap(view.name, 200)),
         state: view.state,
         context: safeContext(view, scrub),
         steps,
@@ -163,6 +165,6 @@ export function buildReportModel(input: ReportInput): ReportModel {
         taken: takenEdges(steps),
       };
     }),
-    warnings: warnings.map((w) => scrub(bounded(w, 1024))),
+    warnings: warnings.map((w) => scrub(cap(w, 1024))),
   };
 }

@@ -1,6 +1,7 @@
 /** Reading recorded history (both entry formats) and grouping it into hook runs. */
 import { describe, expect, it } from '@jest/globals';
-import { MAX_REASON, readSteps, type Step } from '../../src/report/history.js';
+import { readSteps, type Step } from '../../src/report/history.js';
+import { MAX_REASON_LENGTH as MAX_REASON } from '../../src/text.js';
 import { groupHookRuns, NEW_RUN_GAP_MS } from '../../src/report/hook-runs.js';
 
 const T0 = Date.parse('2024-05-01T09:00:00.000Z');
