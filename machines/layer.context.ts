@@ -114,7 +114,7 @@ export function accepts(state: ResourceState, event: Queued['event']): boolean {
 }
 
 /** Whether a resource waits for a slot or is fetching. */
-function busy(context: LayerContext, name: string): boolean {
+export function busy(context: LayerContext, name: string): boolean {
   if (context.inFlight.includes(name)) return true;
   for (let i = context.next; i < context.queue.length; i++) if (context.queue[i]!.name === name) return true;
   return false;
@@ -151,8 +151,8 @@ export function plan(context: LayerContext): Queued[] {
 }
 
 /** The context once the hook's plan is made: the plan queued, auto-fetch marked done. */
-export function afterPlan(context: LayerContext): LayerContext {
-  return { ...context, queue: plan(context), ran: true, autoFetched: true, dirty: context.dirty || !context.autoFetched };
+export function afterPlan(context: LayerContext, queue: Queued[] = plan(context)): LayerContext {
+  return { ...context, queue, ran: true, autoFetched: true, dirty: context.dirty || !context.autoFetched };
 }
 
 /** Whether a slot is free and something waits for it. */

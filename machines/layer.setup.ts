@@ -5,7 +5,7 @@
  */
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { UnitStatus } from '../src/hook-tools.js';
-import type { Status } from '../src/status.js';
+import { sameStatus, type Status } from '../src/status.js';
 import {
   afterPlan,
   announcement,
@@ -19,6 +19,7 @@ import {
   withState,
   type LayerContext,
 } from './layer.context.js';
+import { isFatal } from './resource.events.js';
 import { resourceMachine, type ResourceEntered } from './resource.machine.js';
 
 export type { LayerContext };
@@ -107,8 +108,7 @@ export const layerSetup = setup({
     ),
     setCharmStatus: assign(({ context, event }) => {
       if (event.type !== 'charm-status') return {};
-      const same = JSON.stringify(context.charmStatus) === JSON.stringify(event.status);
-      return { charmStatus: event.status, dirty: context.dirty || !same };
+      return { charmStatus: event.status, dirty: context.dirty || !sameStatus(context.charmStatus, event.status) };
     }),
     startFetches: enqueueActions(({ context, enqueue: act }) => {
       const { start, next } = nextFetches(context);
@@ -149,7 +149,7 @@ export const layerSetup = setup({
     isBusy: ({ context }) => !isSettled(context),
     /** A hook tool is missing: the process is not inside a Juju hook (a child's report, or a tool actor's error). */
     notInHook: ({ event }) =>
-      event.type === 'resource.entered' ? event.fatal : (event as { error?: { failure?: unknown } }).error?.failure === 'not-in-hook',
+      event.type === 'resource.entered' ? event.fatal : isFatal((event as { error?: unknown }).error),
     mustSetFinal: ({ context }) => finalStatus(context)?.askFirst === false,
     mustAskFirst: ({ context }) => finalStatus(context)?.askFirst === true,
     unitShowsOurs: ({ context, event }) => {

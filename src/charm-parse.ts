@@ -81,7 +81,7 @@ export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResour
 }
 
 /** The layer's options in layer.yaml (`options: docker-resource:`); `undefined` where not set. */
-export interface LayerYamlOptions {
+interface LayerYamlOptions {
   setStatus: boolean | undefined;
   verify: boolean | undefined;
 }

@@ -71,7 +71,7 @@ export const COMMON: Readonly<Record<string, OptionSpec>> = {
 export const JSON_OPTION: Readonly<Record<string, OptionSpec>> = { json: { type: 'boolean', help: 'print JSON' } };
 
 /** The largest delay a Node timer holds (2³¹−1 ms): a larger number would fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Throws a usage error when a command that takes no arguments got some. */
 export function noPositionals(command: string, positionals: string[]): void {

@@ -5,12 +5,11 @@ import { parseOptions, UsageError, usageOf, type CliIO, type Command, type Value
 import { READ_COMMANDS } from './cli-read.js';
 import { REPORT_COMMANDS } from './cli-report.js';
 import { demoCommand } from './cli-demo.js';
-import { DockerResourceError, ResourceError } from './errors/index.js';
+import { DockerResourceError } from './errors/index.js';
 import { line } from './text.js';
 import { VERSION } from './version.js';
 
 export type { CliIO } from './cli-options.js';
-export { formatTransition } from './cli-hook.js';
 
 /** Every command, by name (a Map: the name comes from the command line). */
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
@@ -65,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr(line(`docker-resource: ${error.message}`) + line(`Run "docker-resource ${command ? `${name} ` : ''}--help" for usage.`));
       return 2;
     }
-    if (error instanceof ResourceError || error instanceof DockerResourceError) {
+    if (error instanceof DockerResourceError) {
       io.stderr(line(`docker-resource: ${error.message}`));
       return 1;
     }

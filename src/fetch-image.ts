@@ -5,7 +5,8 @@ import type { FetchInput, FetchOutput } from '../machines/resource.machine.js';
 import { HookToolError, InvalidResourceError, MissingResourceError } from './errors/index.js';
 import type { HookTools } from './hook-tools.js';
 import { MAX_RESOURCE_BYTES, contentDigest, parseImageFile } from './image-file.js';
-import { cap, escapeControl } from './text.js';
+import { MAX_DELAY_MS } from './layer-options.js';
+import { firstLine } from './text.js';
 
 /** How a fetch retries `resource-get` failures within one hook. */
 export interface RetryPolicy {
@@ -50,8 +51,6 @@ export async function readResourceFile(name: string, path: string): Promise<Buff
   }
 }
 
-/** The longest pause between two tries: a Node timer cannot hold more than 2³¹−1 ms. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -82,9 +81,7 @@ export function createFetchImage(tools: HookTools, policy: RetryPolicy) {
       path = await resourceGet(tools, name, policy, signal);
     } catch (error) {
       if (error instanceof HookToolError && (error.failure === 'failed' || error.failure === 'usage')) {
-        // The first line of what the tool said, escaped and capped (hook-tool-failure.ts's firstLine, kept out of
-        // this chunk so that a hook which fetches nothing loads one chunk fewer).
-        const detail = cap(escapeControl(error.stderr.trim().split('\n', 1)[0] ?? '')) || error.message;
+        const detail = firstLine(error.stderr) || error.message;
         throw new MissingResourceError(name, `resource-get failed: ${detail}`, { cause: error });
       }
       throw error;

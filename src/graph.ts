@@ -17,7 +17,7 @@ export type DiagramFormat = 'mermaid' | 'dot';
 export type MachineName = 'resource' | 'layer';
 
 /** The machine definitions by name. */
-export const MACHINES: Readonly<Record<MachineName, AnyStateMachine>> = { resource: resourceMachine, layer: layerMachine };
+const MACHINES: Readonly<Record<MachineName, AnyStateMachine>> = { resource: resourceMachine, layer: layerMachine };
 
 /** A readable label for an XState event type: the domain's words for the fetch (`fetched`, `fetch-failed`, `timed-out`). */
 function label(eventType: string, guard: string | undefined): string {

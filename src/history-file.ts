@@ -12,7 +12,7 @@ import { STATE_VERSION, writeStateFile } from './state-file.js';
 export type SavedHistory = Pick<LayerState, 'history' | 'hooks'>;
 
 /** The history file that goes with a state file. */
-export const historyPath = (stateFile: string): string => `${stateFile}.history`;
+const historyPath = (stateFile: string): string => `${stateFile}.history`;
 
 /** node:fs, required when a history is read (an ES module import of node:fs would load the stream modules in every hook). */
 const fs = (): typeof import('node:fs') => nodeModule.createRequire(import.meta.url)('fs') as typeof import('node:fs');

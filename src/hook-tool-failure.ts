@@ -1,7 +1,7 @@
 /** How a hook tool call failed, as one {@link HookToolError}; and `status-get`'s output, parsed. Pure. */
 import { HookToolError } from './errors/hook-tool-error.js';
 import type { UnitStatus } from './hook-tools.js';
-import { cap, escapeControl } from './text.js';
+import { firstLine } from './text.js';
 
 /** One hook tool invocation: what runs, and what an error may show of it. */
 export type Invocation = {
@@ -14,11 +14,6 @@ export type Invocation = {
   timeoutMs: number | undefined;
   signal: AbortSignal | undefined;
 };
-
-/** The first line of a tool's stderr, escaped and capped: fit for a message, a reason, a terminal. */
-export function firstLine(stderr: string): string {
-  return cap(escapeControl(stderr.trim().split('\n', 1)[0] ?? ''));
-}
 
 /** Maps every way a hook tool call can fail to one {@link HookToolError}. */
 export function hookToolError(call: Invocation, outcome: { exitCode: number; stderr: string } | { thrown: unknown }): HookToolError {

@@ -56,7 +56,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** The most of a tool's stdout, and of its stderr, that is kept (in characters); the rest is read and dropped. */
 export const MAX_TOOL_OUTPUT = 64 * 1024;
 /** The longest free-text argument (a status message, a log line) passed to a tool, well below the kernel's E2BIG. */
-export const MAX_TOOL_ARGUMENT = 16 * 1024;
+const MAX_TOOL_ARGUMENT = 16 * 1024;
 
 /** Process groups of tools still running: killed when this process exits, so none outlives the hook. */
 const liveGroups = new Set<number>();

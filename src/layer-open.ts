@@ -52,10 +52,10 @@ export interface LayerOptions {
 }
 
 /** The default bound on fetches in flight. */
-export const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_CONCURRENCY = 16;
 
 /** The hook cycle's starting context, from the charm, the saved state and the options. Pure. */
-export function initialLayerContext(init: {
+function initialLayerContext(init: {
   hook: string | null;
   resources: readonly CharmResource[];
   state: LayerState;

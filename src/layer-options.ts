@@ -5,6 +5,7 @@
  */
 import { LayerOptionError } from './errors/index.js';
 import type { LayerOptions } from './orchestrator.js';
+import { own } from './own.js';
 
 /** The longest delay a timer can wait (setTimeout fires at once beyond it): 2³¹ − 1 ms, about 24.8 days. */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -87,7 +88,7 @@ const OPTIONS: Record<keyof LayerOptions, [Check, boolean]> = {
 
 function checkAll(given: Record<string, unknown>, checks: Record<string, [Check, boolean]>, prefix: string): void {
   for (const [key, value] of Object.entries(given)) {
-    const entry = Object.hasOwn(checks, key) ? checks[key] : undefined;
+    const entry = own(checks, key);
     if (!entry) {
       const known = Object.keys(checks).join(', ');
       throw new LayerOptionError(`${prefix}${key}`, `is not an option (the options are: ${known})`);

@@ -28,20 +28,18 @@ export async function saveLayerState(input: SaveInput, ctx: SaveContext): Promis
     const snapshot = ctx.resources.get(name);
     if (snapshot && (snapshot.value !== 'idle' || snapshot.context.requested)) resources[name] = snapshot;
   }
-  const state: LayerState = {
-    version: 1,
+  // The state file holds all but the history (which goes to a file of its own); writeStateFile stamps the version.
+  const state: Omit<LayerState, 'version' | 'history'> = {
     autoFetched: input.autoFetched,
     status: input.status,
     charmStatus: input.charmStatus,
     resources,
-    history: {},
     ...(ctx.charm ? { charm: ctx.charm } : {}),
   };
   try {
     // The history first: a hook killed between the two writes leaves its record, and redoes its work.
     await writeHistoryFile(ctx.stateFile, { history: ctx.log.historiesOf(input.names), hooks: ctx.log.hooksToSave() });
-    const { history: _kept, ...rest } = state;
-    await writeStateFile(ctx.stateFile, rest);
+    await writeStateFile(ctx.stateFile, state);
     return true;
   } catch (error) {
     ctx.onError(`cannot save the state, the next hook will redo this one's work: ${(error as Error).message}`);

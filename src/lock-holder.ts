@@ -17,7 +17,7 @@ const readText = (path: string): Promise<string | undefined> =>
   readFile(path, 'utf8').catch(() => undefined); // no /proc (not Linux), or the process is gone
 
 /** The start time of process `pid` (field 22 of `/proc/PID/stat`), or undefined when it cannot be read. */
-export async function processStart(pid: number): Promise<string | undefined> {
+async function processStart(pid: number): Promise<string | undefined> {
   const stat = await readText(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   // Field 2, the command, is in parentheses and may hold spaces and parentheses: count from the last ')'.

@@ -3,7 +3,7 @@
  * hook has something to do it reads the saved state alone, so an idle hook loads no XState,
  * spawns nothing and writes nothing; the first request that needs the machine starts the actor.
  */
-import { afterPlan, finalStatus, isSettled, plan, waiting, type LayerContext } from '../machines/layer.context.js';
+import { afterPlan, busy, finalStatus, isSettled, plan, type LayerContext } from '../machines/layer.context.js';
 import { lifecycleState } from '../machines/resource.events.js';
 import type { LayerEvent } from '../machines/layer.machine.js';
 import { DockerResourceError, ResourceNotAvailableError, UnknownResourceError } from './errors/index.js';
@@ -137,8 +137,7 @@ export class DockerResourceLayer {
   /** The image info of an available resource; throws a clear error naming the resource and why otherwise. */
   getInfo(name: string): ImageInfo {
     this.#known(name);
-    if (waiting(this.#context).some((q) => q.name === name) || this.#context.inFlight.includes(name))
-      throw new ResourceNotAvailableError(name, 'fetching');
+    if (busy(this.#context, name)) throw new ResourceNotAvailableError(name, 'fetching');
     return imageInfoOf(this.#view(name));
   }
 
@@ -159,7 +158,8 @@ export class DockerResourceLayer {
    */
   run(): Promise<void> {
     return (this.#run ??= this.#guard(async () => {
-      if (!this.#started && plan(this.#context).length === 0) this.#context = afterPlan(this.#context);
+      const queue = this.#started ? null : plan(this.#context);
+      if (queue?.length === 0) this.#context = afterPlan(this.#context, queue);
       else (await this.actor()).send({ type: 'run' });
       await this.settled();
     }));
@@ -273,8 +273,7 @@ export class DockerResourceLayer {
   /** Takes the actor's context as the facade's (and its phase for the hook's record), and returns it. */
   #sync(actor: LayerActor): LayerContext {
     const snapshot = actor.getSnapshot();
-    const phase = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
-    this.#log.phase(phase, (this.#init.options.now?.() ?? new Date()).toISOString());
+    this.#log.phase(lifecycleState(snapshot.value), (this.#init.options.now?.() ?? new Date()).toISOString());
     return (this.#context = snapshot.context);
   }
 

@@ -2,7 +2,7 @@ import { uniqueId } from './unique-id.js';
 import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
-import { fsCause } from './fs-cause.js';
+import { errorCode, fsCause } from './fs-cause.js';
 import { ensureStateDir, STATE_DIR_NAME } from './state-dir.js';
 import { checkReplaceable, moveAside, readTarget, tighten } from './state-file-target.js';
 
@@ -40,7 +40,6 @@ export function statePaths(charmDir: string): { dir: string; file: string; backu
 
 type Checked = { doc: StateDocument } | { reason: string; newer?: number } | { missing: true };
 
-const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 const tempName = (dir: string, base: string, tag: string): string =>
   join(dir, `.${base}.${tag}${process.pid}.${uniqueId()}.tmp`);
 
@@ -127,7 +126,7 @@ export async function writeStateFile(path: string, data: object, options: WriteS
     await step('renamed');
     await syncDir(dir);
   } catch (e) {
-    if (code(e) === undefined) throw e;
+    if (errorCode(e) === undefined) throw e;
     throw new DockerResourceError(`cannot write state file ${path}: ${fsCause(e)}`, { cause: e });
   }
   return { bytes: Buffer.byteLength(text) };

@@ -8,7 +8,7 @@
 export const MAX_REASON_LENGTH = 1024;
 
 /** The mark that shows where text was cut. */
-export const ELLIPSIS = '…';
+const ELLIPSIS = '…';
 
 /**
  * C0 controls (NUL, ESC, CR, LF, TAB…), DEL, C1 controls (CSI, OSC…), the Unicode line and
@@ -46,6 +46,11 @@ export function line(text: string): string {
 /** JSON text (pretty-printed) that a terminal shows as it is: DEL, C1 and bidi controls, which JSON allows raw, escaped as `\uXXXX`. */
 export function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The first line of a tool's stderr, escaped and capped: fit for a message, a reason, a terminal. */
+export function firstLine(stderr: string): string {
+  return cap(escapeControl(stderr.trim().split('\n', 1)[0] ?? ''));
 }
 
 /** The text cut to at most `max` characters, the cut shown by a final `…` (default {@link MAX_REASON_LENGTH}). */

@@ -27,7 +27,7 @@ resources:
 `;
 
 /** The fake hook tools the package ships: `<package>/dist/fake-juju`, found from this module's place in it. */
-export function shippedFakes(from = fileURLToPath(import.meta.url)): string {
+function shippedFakes(from = fileURLToPath(import.meta.url)): string {
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'docker-resource') {

@@ -31,7 +31,7 @@ export interface DemoOptions {
 }
 
 /** How a user runs this CLI again: `npx docker-resource` where the package is installed, else `node <path>`. */
-export function commandOf(script: string | undefined, cwd = process.cwd()): string {
+function commandOf(script: string | undefined, cwd = process.cwd()): string {
   if (!script || script.includes(`${sep}node_modules${sep}`)) return 'npx docker-resource';
   const path = relative(cwd, script);
   return `node ${path.startsWith('..') ? script : path}`;

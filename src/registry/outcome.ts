@@ -1,16 +1,8 @@
 /** What a registry probe can conclude about an image (issue 17): found, a clear failure, or no clear answer. */
+import { cap, escapeControl } from '../text.js';
 
 /** The clear answers that fail a resource; each names what to fix (credentials, path, tag or digest). */
 export type ProbeFailureKind = 'auth-failed' | 'auth-required' | 'repo-not-found' | 'tag-not-found' | 'digest-mismatch';
-
-/** Every {@link ProbeFailureKind}, in the order the docs list them. */
-export const PROBE_FAILURE_KINDS = [
-  'auth-failed',
-  'auth-required',
-  'repo-not-found',
-  'tag-not-found',
-  'digest-mismatch',
-] as const satisfies readonly ProbeFailureKind[];
 
 /**
  * The result of {@link probeImage}: `found` with the registry's manifest digest, `failed` with a kind
@@ -41,9 +33,8 @@ export function unverified(reason: string): ProbeOutcome {
 }
 
 /** The text cut visibly with `…` to fewer than {@link MAX_REASON_LENGTH} characters, control characters escaped. */
-export function fitReason(text: string): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return clean.length < MAX_REASON_LENGTH ? clean : `${clean.slice(0, MAX_REASON_LENGTH - 2)}…`;
+function fitReason(text: string): string {
+  return cap(escapeControl(text), MAX_REASON_LENGTH - 1);
 }
 
 /** Thrown inside the probe to end it with an `unverified` outcome; the reason is safe to show. */

@@ -1,5 +1,6 @@
 import { hostnameOf } from './realm-policy.js';
 import { bypassesProxy, parseNoProxy, type NoProxy } from './no-proxy.js';
+import { own } from '../own.js';
 
 /** The proxy settings the probe follows, read from the environment. */
 export interface ProxySettings {
@@ -59,7 +60,7 @@ function lookup(env: Readonly<Record<string, string | undefined>>, names: readon
   for (const name of names) {
     const spellings = [name, ...keys.filter((k) => k !== name && k.toUpperCase() === name).sort()];
     for (const key of spellings) {
-      const value = Object.hasOwn(env, key) ? env[key] : undefined;
+      const value = own(env, key);
       if (value !== undefined && value.trim() !== '') return { value: value.trim(), source: key };
     }
   }

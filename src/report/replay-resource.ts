@@ -14,6 +14,7 @@ import { groupHookRuns, type HookRun } from './hook-runs.js';
 import type { WireEventObject, WireSnapshot } from './inspect-wire.js';
 import { createScrubber, scrubDeep, secretValues } from './scrub.js';
 import type { RecordedActor, RecordedActorStep } from './replay-events.js';
+import { own } from '../own.js';
 
 /** The resource machine's event for a recorded step (domain names back to the machine's own). */
 export function machineEvent(step: Step): WireEventObject {
@@ -120,7 +121,7 @@ export function resourceReplayActors(
   const scrub = createScrubber(secretValues(state));
   const histories = new Map<string, Step[]>();
   for (const { name } of views)
-    histories.set(name, scrubDeep(readSteps(name, Object.hasOwn(state.history, name) ? state.history[name] : undefined, warnings), scrub));
+    histories.set(name, scrubDeep(readSteps(name, own(state.history, name), warnings), scrub));
   const { runs, runOf } = groupHookRuns(histories);
   const chosen = views.filter((v) => !options.names || options.names.includes(v.name));
 

@@ -133,7 +133,7 @@ export class Harness {
 
   /** The image info of an available resource from the saved state; throws why it is not available. */
   async info(name: string): Promise<ImageInfo> {
-    return (await readLayerSnapshot({ charmDir: this.charmDir })).getInfo(name);
+    return (await readLayerSnapshot({ charmDir: this.charmDir, history: false })).getInfo(name);
   }
 
   /** The recorded history of a resource across hooks (what `docker-resource history` prints). */

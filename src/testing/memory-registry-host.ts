@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { accepts, errorResponse, jsonResponse, type StoredManifest } from './memory-registry-content.js';
 import type { MemoryRegistryHostOptions } from './memory-registry.js';
+import { own } from '../own.js';
 
 /** A repository of a simulated host: tags, manifests by digest, and who may pull. */
 export interface SimulatedRepository {
@@ -120,5 +121,5 @@ export class SimulatedHost {
 }
 
 function lookup(table: Record<string, string> | undefined, key: string): string | undefined {
-  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+  return table === undefined ? undefined : own(table, key);
 }
