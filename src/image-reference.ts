@@ -42,7 +42,8 @@ export class ImageReferenceError extends DockerResourceError {
 export const MAX_PATH_LENGTH = 255;
 
 /** The registry Go names for Docker Hub, and the legacy name it rewrites to it. */
-const HUB = 'docker.io';
+/** Docker Hub's name in normalised references. */
+export const HUB = 'docker.io';
 const LEGACY_HUB = 'index.docker.io';
 const HOST_REASON =
   'registry host must be a domain name (letters, digits and "-", separated by "."), an IPv4 address or a ' +

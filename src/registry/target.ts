@@ -1,4 +1,4 @@
-import { parseImageReference } from '../image-reference.js';
+import { HUB, normalizeImageReference, parseImageReference } from '../image-reference.js';
 
 /** Where and what the probe asks: the API host, the repository and the manifest reference. */
 export interface RegistryTarget {
@@ -18,9 +18,6 @@ export interface RegistryTarget {
   dockerHub: boolean;
 }
 
-/** Names in a reference that mean Docker Hub. */
-const DOCKER_HUB_DOMAINS = new Set(['docker.io', 'index.docker.io']);
-
 /** The host that serves Docker Hub's registry API. */
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 
@@ -29,18 +26,18 @@ const MAX_DISPLAY_NAME = 64;
 
 /** The probe's target for an image reference; throws `ImageReferenceError` when it is not one. */
 export function targetOf(registryPath: string): RegistryTarget {
-  const ref = parseImageReference(registryPath);
-  const domain = ref.domain?.toLowerCase();
-  const hub = domain === undefined || DOCKER_HUB_DOMAINS.has(domain);
-  const repository = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
-  const shownHost = hub ? 'docker.io' : (ref.domain ?? 'docker.io');
+  // Normalised as Go's ParseNormalizedNamed does: Docker Hub is docker.io, its one-part paths under library/.
+  const ref = normalizeImageReference(parseImageReference(registryPath));
+  const domain = ref.domain ?? HUB;
+  const hub = domain === HUB;
+  const repository = ref.path;
   return {
-    apiHost: hub ? DOCKER_HUB_API_HOST : (ref.domain ?? DOCKER_HUB_API_HOST),
+    apiHost: hub ? DOCKER_HUB_API_HOST : domain,
     repository,
     reference: ref.digest ?? ref.tag ?? 'latest',
     ...(ref.tag === undefined ? {} : { tag: ref.tag }),
     ...(ref.digest === undefined ? {} : { pinnedDigest: ref.digest }),
-    displayName: shorten(`${shownHost}/${repository}`, MAX_DISPLAY_NAME),
+    displayName: shorten(`${domain}/${repository}`, MAX_DISPLAY_NAME),
     dockerHub: hub || domain === DOCKER_HUB_API_HOST,
   };
 }
