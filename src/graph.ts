@@ -34,22 +34,28 @@ function label(eventType: string, guard: string | undefined): string {
   return guard ? `${text} [${guard}]` : text;
 }
 
-interface Node {
-  path: string[];
-  states: Record<string, Node>;
-  transitions: Map<string, Array<{ target?: readonly Node[] | undefined; guard?: unknown }>>;
-  always?: Array<{ target?: readonly Node[] | undefined; guard?: unknown }> | undefined;
-}
+type Node = AnyStateMachine['root'];
 
 const guardName = (guard: unknown): string | undefined =>
   typeof guard === 'string' ? guard : typeof guard === 'object' && guard !== null ? String((guard as { type?: unknown }).type ?? '') || undefined : undefined;
 
-/** Every edge of a machine, one per event and target, in definition order; root-level events start at `*`. */
-export function machineEdges(machine: AnyStateMachine = resourceMachine): Edge[] {
-  const edges: Edge[] = [];
+/** One transition of a machine in XState's own terms: its event type (`''` when eventless) and its guard's name. */
+export interface MachineTransition {
+  from: string;
+  to: string;
+  eventType: string;
+  guard?: string;
+}
+
+/** Every transition of a machine, one per event and target, in definition order; root-level events start at `*`. */
+export function machineTransitions(machine: AnyStateMachine = resourceMachine): MachineTransition[] {
+  const out: MachineTransition[] = [];
   const visit = (node: Node, from: string) => {
-    const add = (eventType: string, list: Node['always']) => {
-      for (const t of list ?? []) for (const target of t.target ?? []) edges.push({ from, to: target.path.join('.'), label: label(eventType, guardName(t.guard)) });
+    const add = (eventType: string, list: ReadonlyArray<{ target?: readonly Node[] | undefined; guard?: unknown }> | undefined) => {
+      for (const t of list ?? []) {
+        const guard = guardName(t.guard);
+        for (const target of t.target ?? []) out.push({ from, to: target.path.join('.'), eventType, ...(guard ? { guard } : {}) });
+      }
     };
     for (const [eventType, list] of node.transitions) add(eventType, list);
     add('', node.always);
@@ -60,9 +66,14 @@ export function machineEdges(machine: AnyStateMachine = resourceMachine): Edge[]
       walk(child);
     }
   };
-  visit(machine.root as unknown as Node, '*');
-  walk(machine.root as unknown as Node);
-  return edges;
+  visit(machine.root, '*');
+  walk(machine.root);
+  return out;
+}
+
+/** Every edge of a machine, labelled in the domain's words: {@link machineTransitions} as a diagram draws them. */
+export function machineEdges(machine: AnyStateMachine = resourceMachine): Edge[] {
+  return machineTransitions(machine).map((t) => ({ from: t.from, to: t.to, label: label(t.eventType, t.guard) }));
 }
 
 /** Edges between the same two states merged into one, their labels joined (`fetch / refetch / retry`). */

@@ -4,19 +4,20 @@
  * Plugs into {@link resourceReplayActors} as its `hookActor`, so resource events name it as origin.
  */
 import { layerMachine } from '../../machines/layer.machine.js';
-import { machineEdges } from '../graph.js';
+import { machineTransitions, type MachineTransition } from '../graph.js';
 import type { HookRecord } from '../layer-state.js';
 import type { HookRun } from './hook-runs.js';
 import type { RecordedActor, RecordedActorStep } from './replay-events.js';
 
+/** The layer machine's transitions, read from its definition on first use. */
+let layerTransitions: MachineTransition[] | undefined;
+
 /** The event that takes the layer machine from one top-level state to another, in XState's own terms. */
 function eventBetween(from: string, to: string): { type: string } {
-  const edge = machineEdges(layerMachine).find((e) => e.from.split('.')[0] === from && e.to.split('.')[0] === to);
-  const label = edge?.label.split(' [')[0] ?? 'then';
-  const actor = /^(\S+) (done|failed)$/.exec(label);
-  if (actor) return { type: `xstate.${actor[2] === 'done' ? 'done' : 'error'}.actor.${actor[1]}` };
-  // An eventless transition (`then`) is taken in the same step as the event before it.
-  return { type: label === 'then' ? 'xstate.eventless' : label };
+  layerTransitions ??= machineTransitions(layerMachine);
+  const t = layerTransitions.find((e) => e.from.split('.')[0] === from && e.to.split('.')[0] === to);
+  // An eventless transition is taken in the same step as the event before it.
+  return { type: t === undefined || t.eventType === '' ? 'xstate.eventless' : t.eventType };
 }
 
 const snapshotAt = (state: string) => ({ status: state === 'done' || state === 'aborted' ? ('done' as const) : ('active' as const), value: state, context: {} });
