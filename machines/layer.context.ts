@@ -120,9 +120,23 @@ export function busy(context: LayerContext, name: string): boolean {
   return false;
 }
 
-/** The queue with `name` added, unless it is already waiting or fetching. */
-export function enqueue(context: LayerContext, name: string, event: Queued['event']): Queued[] {
-  return busy(context, name) ? context.queue : [...context.queue, { name, event }];
+/** The resources that wait for a slot or are fetching. */
+function busyNames(context: LayerContext): Set<string> {
+  const names = new Set(context.inFlight);
+  for (let i = context.next; i < context.queue.length; i++) names.add(context.queue[i]!.name);
+  return names;
+}
+
+/** The queue with each of `names` added once, unless it is already waiting or fetching. */
+export function enqueue(context: LayerContext, names: readonly string[], event: Queued['event']): Queued[] {
+  const busyNow = busyNames(context);
+  const added: Queued[] = [];
+  for (const name of names) {
+    if (busyNow.has(name)) continue;
+    busyNow.add(name);
+    added.push({ name, event });
+  }
+  return added.length === 0 ? context.queue : [...context.queue, ...added];
 }
 
 /**
@@ -133,6 +147,7 @@ export function plan(context: LayerContext): Queued[] {
   const added: Queued[] = [];
   const auto = new Set(context.autoFetch);
   const reverify = new Set(context.unverified.filter((name) => context.verify.includes(name)));
+  const busyNow = busyNames(context);
   for (const name of context.names) {
     const state = stateOf(context, name);
     const event =
@@ -145,7 +160,7 @@ export function plan(context: LayerContext): Queued[] {
             : state === 'available' && reverify.has(name)
               ? 'reverify'
               : undefined;
-    if (event && !busy(context, name)) added.push({ name, event });
+    if (event && !busyNow.has(name)) added.push({ name, event });
   }
   return added.length === 0 ? context.queue : [...context.queue, ...added];
 }

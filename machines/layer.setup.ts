@@ -99,11 +99,11 @@ export const layerSetup = setup({
     /** Says a hook tool failed and the hook goes on without it (provided by src/: stderr). */
     toolFailed: (_, _failure: { tool: string; message: string }) => undefined,
     queueFetch: assign({
-      queue: ({ context, event }) => (event.type === 'fetch' ? enqueue(context, event.name, 'fetch') : context.queue),
+      queue: ({ context, event }) => (event.type === 'fetch' ? enqueue(context, [event.name], 'fetch') : context.queue),
     }),
     plan: assign(({ context, event }) =>
       event.type === 'fetch-now'
-        ? { queue: event.names.reduce((queue, name) => enqueue({ ...context, queue }, name, 'fetch'), context.queue) }
+        ? { queue: enqueue(context, event.names, 'fetch') }
         : afterPlan(context),
     ),
     setCharmStatus: assign(({ context, event }) => {
