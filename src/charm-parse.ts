@@ -3,8 +3,10 @@ import { CORE_SCHEMA, defineScalarTag, load, NOT_RESOLVED, realMapTag } from 'js
 import type { CharmResource } from './charm.js';
 import { CharmConfigError } from './errors/index.js';
 import { isResourceName } from './resource-name.js';
+import { isRecord } from './own.js';
 
-const IMAGE_TYPES = new Set(['oci-image', 'docker']);
+/** The resource types this layer manages (docker is oci-image's former name). */
+export const IMAGE_TYPES: ReadonlySet<string> = new Set(['oci-image', 'docker']);
 
 /** A plain scalar that YAML 1.1 reads as a boolean and YAML 1.2 as a string: `yes`, `no`, `on`, `off`, `y`, `n`. */
 class Yaml11Word {
@@ -52,19 +54,18 @@ function parseYaml(text: string, file: string): unknown {
   }
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses metadata.yaml (or charmcraft.yaml) text into its oci-image resources. Pure. */
 export function parseMetadata(text: string, file = 'metadata.yaml'): CharmResource[] {
   const doc = parseYaml(text, file);
   if (doc === undefined || doc === null) return [];
-  if (!isMapping(doc)) throw new CharmConfigError(file, 'expected a mapping at the top level');
+  if (!isRecord(doc)) throw new CharmConfigError(file, 'expected a mapping at the top level');
   const resources = doc['resources'];
   if (resources === undefined || resources === null) return [];
-  if (!isMapping(resources)) throw new CharmConfigError(file, '"resources" must be a mapping of resource names');
+  if (!isRecord(resources)) throw new CharmConfigError(file, '"resources" must be a mapping of resource names');
   const out: CharmResource[] = [];
   for (const [name, spec] of Object.entries(resources)) {
-    if (!isMapping(spec)) throw new CharmConfigError(file, `resource "${name}" must be a mapping`);
+    if (!isRecord(spec)) throw new CharmConfigError(file, `resource "${name}" must be a mapping`);
     const type = spec['type'];
     if (typeof type !== 'string') throw new CharmConfigError(file, `resource "${name}" has no "type"`);
     if (!IMAGE_TYPES.has(type)) continue;
@@ -90,12 +91,12 @@ interface LayerYamlOptions {
 export function parseLayerOptions(text: string, file = 'layer.yaml'): LayerYamlOptions {
   const none = { setStatus: undefined, verify: undefined };
   const doc = parseYaml(text, file);
-  if (!isMapping(doc)) return none;
+  if (!isRecord(doc)) return none;
   const options = doc['options'];
-  if (!isMapping(options)) return none;
+  if (!isRecord(options)) return none;
   const ours = options['docker-resource'];
   if (ours === undefined || ours === null) return none;
-  if (!isMapping(ours)) throw new CharmConfigError(file, '"options: docker-resource" must be a mapping');
+  if (!isRecord(ours)) throw new CharmConfigError(file, '"options: docker-resource" must be a mapping');
   const flag = (key: string): boolean | undefined => {
     const value = ours[key];
     if (value === undefined || typeof value === 'boolean') return value;

@@ -5,14 +5,13 @@
  */
 import { LayerOptionError } from './errors/index.js';
 import type { LayerOptions } from './orchestrator.js';
-import { own } from './own.js';
+import { isRecord, own } from './own.js';
 
 /** The longest delay a timer can wait (setTimeout fires at once beyond it): 2³¹ − 1 ms, about 24.8 days. */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
 
 type Check = (value: unknown) => string | null;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a wrong value was, for the message: short, escaped, and only the type for options that may hold secrets. */
 function shown(value: unknown, revealable: boolean): string {
@@ -50,16 +49,16 @@ const milliseconds =
     typeof v === 'number' && Number.isFinite(v) && v >= min && v <= MAX_DELAY_MS
       ? null
       : `must be a number of milliseconds from ${min} to ${MAX_DELAY_MS}`;
-const object: Check = (v) => (isObject(v) ? null : 'must be an object');
+const object: Check = (v) => (isRecord(v) ? null : 'must be an object');
 
 const HOOK_TOOLS = ['resourceGet', 'statusSet', 'statusGet', 'jujuLog'] as const;
 const tools: Check = (v) => {
-  if (!isObject(v)) return 'must be hook tools: an object with resourceGet, statusSet, statusGet and jujuLog functions';
+  if (!isRecord(v)) return 'must be hook tools: an object with resourceGet, statusSet, statusGet and jujuLog functions';
   const missing = HOOK_TOOLS.filter((name) => typeof v[name] !== 'function');
   return missing.length === 0 ? null : `must be hook tools, but its ${missing.join(', ')} ${missing.length === 1 ? 'is not a function' : 'are not functions'}`;
 };
 const inspect: Check = (v) =>
-  typeof v === 'function' || (isObject(v) && (v['next'] === undefined || typeof v['next'] === 'function'))
+  typeof v === 'function' || (isRecord(v) && (v['next'] === undefined || typeof v['next'] === 'function'))
     ? null
     : 'must be an inspector: a function, or an object with a next(event) function';
 
@@ -97,17 +96,17 @@ function checkAll(given: Record<string, unknown>, checks: Record<string, [Check,
     const [check, revealable] = entry;
     const problem = check(value);
     // An object is wrong for what it lacks, which the problem says; any other value for what it is.
-    if (problem) throw new LayerOptionError(`${prefix}${key}`, isObject(value) ? problem : `${problem}, not ${shown(value, revealable)}`);
+    if (problem) throw new LayerOptionError(`${prefix}${key}`, isRecord(value) ? problem : `${problem}, not ${shown(value, revealable)}`);
   }
 }
 
 /** Throws a {@link LayerOptionError} naming the first unknown option or wrong value; `undefined` means "not given". */
 export function validateLayerOptions(options: unknown): asserts options is LayerOptions {
   if (options === undefined) return;
-  if (!isObject(options)) throw new LayerOptionError('', `must be an object, not ${shown(options, false)}`);
+  if (!isRecord(options)) throw new LayerOptionError('', `must be an object, not ${shown(options, false)}`);
   checkAll(options, OPTIONS, '');
   const retry = options['retry'];
-  if (isObject(retry)) checkAll(retry, RETRY, 'retry.');
+  if (isRecord(retry)) checkAll(retry, RETRY, 'retry.');
   const registry = options['registry'];
-  if (isObject(registry)) checkAll(registry, REGISTRY, 'registry.');
+  if (isRecord(registry)) checkAll(registry, REGISTRY, 'registry.');
 }

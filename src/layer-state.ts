@@ -6,6 +6,7 @@ import { checkCharmCache, checkHistoryEntry, checkHookRecord, checkResource } fr
 import { readStateFile, STATE_VERSION } from './state-file.js';
 import { isStatusState, type Status } from './status.js';
 import { isResourceName } from './resource-name.js';
+import { isRecord } from './own.js';
 
 /** A settled machine's persisted snapshot (XState's `getPersistedSnapshot()`), as stored. */
 export interface PersistedResource {
@@ -74,20 +75,19 @@ export function emptyState(): LayerState {
   return { version: STATE_VERSION, autoFetched: false, status: null, resources: {}, history: {} };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Turns whatever was read into a usable state, dropping (with a warning each) the parts that are not. */
 export function toLayerState(data: unknown, warnings: string[]): LayerState {
   const state = emptyState();
-  if (!isObject(data)) return state;
+  if (!isRecord(data)) return state;
   state.autoFetched = data['autoFetched'] === true;
   const status = data['status'];
-  if (isObject(status) && isStatusState(status['state']) && typeof status['message'] === 'string')
+  if (isRecord(status) && isStatusState(status['state']) && typeof status['message'] === 'string')
     state.status = { state: status['state'], message: status['message'], owner: status['owner'] === 'charm' ? 'charm' : 'layer' };
   const charmStatus = data['charmStatus'];
-  if (isObject(charmStatus) && isStatusState(charmStatus['state']) && typeof charmStatus['message'] === 'string')
+  if (isRecord(charmStatus) && isStatusState(charmStatus['state']) && typeof charmStatus['message'] === 'string')
     state.charmStatus = { state: charmStatus['state'], message: charmStatus['message'] };
-  const resources = isObject(data['resources']) ? data['resources'] : {};
+  const resources = isRecord(data['resources']) ? data['resources'] : {};
   for (const [name, value] of Object.entries(resources)) {
     const checked = checkResource(name, value);
     if ('ok' in checked) state.resources[name] = checked.ok;
@@ -105,8 +105,8 @@ export function toLayerState(data: unknown, warnings: string[]): LayerState {
 /** The history and hook records of a document (the history file, or a state file written before it had one). */
 export function toHistory(data: unknown, warnings: string[]): Pick<LayerState, 'history' | 'hooks'> {
   const out: Pick<LayerState, 'history' | 'hooks'> = { history: {} };
-  if (!isObject(data)) return out;
-  const history = isObject(data['history']) ? data['history'] : {};
+  if (!isRecord(data)) return out;
+  const history = isRecord(data['history']) ? data['history'] : {};
   for (const [name, list] of Object.entries(history)) {
     if (!isResourceName(name) || !Array.isArray(list)) {
       warnings.push(`saved history of resource ${quoted(name)} is unusable; dropped`);
@@ -147,7 +147,7 @@ function quoted(name: string): string {
 export async function readState(file: string): Promise<{ state: LayerState; clean: boolean; warnings: string[] }> {
   const { data, source, warnings } = await readStateFile(file);
   const state = toLayerState(data, warnings);
-  const inline = isObject(data) && (data['history'] !== undefined || data['hooks'] !== undefined);
+  const inline = isRecord(data) && (data['history'] !== undefined || data['hooks'] !== undefined);
   // clean: the state file holds exactly this state, so a hook that changes nothing need not write it.
   return { state, clean: source === 'main' && warnings.length === 0 && !inline, warnings };
 }

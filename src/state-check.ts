@@ -11,6 +11,7 @@ import { isFailureKind } from './errors/index.js';
 import type { HistoryEntry, HookRecord, PersistedResource } from './layer-state.js';
 import { isResourceName } from './resource-name.js';
 import { cap, MAX_REASON_LENGTH } from './text.js';
+import { isRecord } from './own.js';
 
 /** A usable part, or why not (never quoting the part: it may hold credentials). */
 export type Checked<T> = { ok: T } | { problem: string };
@@ -23,13 +24,12 @@ const IMAGE_OPTIONAL = new Set(['auth', 'email', 'identityToken', 'registryToken
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 const MAX_TEXT = 256;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isShortText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
 
 /** Why saved image info cannot be used: every field a string, `registryPath` set, no field it does not know. */
 function imageProblem(image: unknown): string | null {
-  if (!isObject(image)) return 'image info is not an object';
+  if (!isRecord(image)) return 'image info is not an object';
   for (const key of IMAGE_STRINGS) if (typeof image[key] !== 'string') return `image info field "${key}" is not a string`;
   if (image['registryPath'] === '') return 'image info has no registry path';
   for (const [key, value] of Object.entries(image)) {
@@ -44,12 +44,12 @@ function imageProblem(image: unknown): string | null {
 export function checkResource(name: string, value: unknown): Checked<PersistedResource> {
   const no = (problem: string): Checked<PersistedResource> => ({ problem });
   if (!isResourceName(name)) return no('its name is not a resource name');
-  if (!isObject(value)) return no('not an object');
+  if (!isRecord(value)) return no('not an object');
   if (value['status'] !== 'active') return no(`status is ${typeof value['status'] === 'string' ? 'not "active"' : 'missing'}`);
   const state = value['value'];
   if (typeof state !== 'string' || !SETTLED.has(state)) return no('unknown state');
   const c = value['context'];
-  if (!isObject(c)) return no('no context');
+  if (!isRecord(c)) return no('no context');
   if (c['name'] !== name) return no('context names another resource');
   if (typeof c['requested'] !== 'boolean' || typeof c['changed'] !== 'boolean') return no('context flags are not booleans');
   if (!isCount(c['attempts']) || !isCount(c['failuresInARow'])) return no('context counters are not counts');
@@ -59,7 +59,7 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
     if (problem) return no(problem);
   }
   const failure = c['failure'];
-  if (failure !== null && !(isObject(failure) && isFailureKind(failure['kind']) && typeof failure['reason'] === 'string'))
+  if (failure !== null && !(isRecord(failure) && isFailureKind(failure['kind']) && typeof failure['reason'] === 'string'))
     return no('failure is not a kind and a reason');
   // Added with the registry probe: absent in older files; a settled resource waits for no answer.
   if (c['verify'] !== undefined && typeof c['verify'] !== 'boolean') return no('"verify" is not a boolean');
@@ -81,7 +81,7 @@ export function checkResource(name: string, value: unknown): Checked<PersistedRe
 /** Checks one history entry (the shared format); returns a copy with only the known fields, the reason capped. */
 export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
   const no = (problem: string): Checked<HistoryEntry> => ({ problem });
-  if (!isObject(value)) return no('not an object');
+  if (!isRecord(value)) return no('not an object');
   const { at, hook, from, to, event, reason, kind, digest, changed, attempts, registryDigest } = value;
   if (typeof at !== 'string' || !ISO_INSTANT.test(at)) return no('"at" is not an ISO 8601 time');
   if (hook !== null && !isShortText(hook)) return no('"hook" is not a hook name');
@@ -108,7 +108,7 @@ export function checkHistoryEntry(value: unknown): Checked<HistoryEntry> {
 
 /** Checks the cached charm data: each resource name passes the same check as in metadata.yaml, once. */
 export function checkCharmCache(value: unknown): Checked<CharmCache> {
-  if (!isObject(value) || typeof value['key'] !== 'string') return { problem: 'no key' };
+  if (!isRecord(value) || typeof value['key'] !== 'string') return { problem: 'no key' };
   const { setStatus, verify } = value;
   if (setStatus !== undefined && typeof setStatus !== 'boolean') return { problem: '"setStatus" is not a boolean' };
   if (verify !== undefined && typeof verify !== 'boolean') return { problem: '"verify" is not a boolean' };
@@ -117,7 +117,7 @@ export function checkCharmCache(value: unknown): Checked<CharmCache> {
   const resources: CharmResource[] = [];
   const seen = new Set<string>();
   for (const r of list) {
-    if (!isObject(r) || !isResourceName(r['name']) || typeof r['autoFetch'] !== 'boolean') return { problem: 'a resource is not a name and a switch' };
+    if (!isRecord(r) || !isResourceName(r['name']) || typeof r['autoFetch'] !== 'boolean') return { problem: 'a resource is not a name and a switch' };
     if (r['verify'] !== undefined && typeof r['verify'] !== 'boolean') return { problem: 'a resource\'s "verify" is not a boolean' };
     if (seen.has(r['name'])) return { problem: 'a resource is listed twice' };
     seen.add(r['name']);
@@ -133,13 +133,13 @@ const MAX_PHASES = 32;
 
 /** Checks one hook record: a hook name and its phases, each a known layer state with an ISO 8601 time. */
 export function checkHookRecord(value: unknown): Checked<HookRecord> {
-  if (!isObject(value)) return { problem: 'not an object' };
+  if (!isRecord(value)) return { problem: 'not an object' };
   const { hook, phases } = value;
   if (hook !== null && !isShortText(hook)) return { problem: '"hook" is not a hook name' };
   if (!Array.isArray(phases) || phases.length === 0 || phases.length > MAX_PHASES) return { problem: 'no phases' };
   const kept: HookRecord['phases'] = [];
   for (const p of phases) {
-    if (!isObject(p) || typeof p['at'] !== 'string' || !ISO_INSTANT.test(p['at']) || typeof p['state'] !== 'string' || !PHASES.has(p['state']))
+    if (!isRecord(p) || typeof p['at'] !== 'string' || !ISO_INSTANT.test(p['at']) || typeof p['state'] !== 'string' || !PHASES.has(p['state']))
       return { problem: 'a phase is not a layer state and a time' };
     kept.push({ at: p['at'], state: p['state'] });
   }

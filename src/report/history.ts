@@ -6,6 +6,7 @@
 import { LEGACY_EVENT_NAMES, RESOURCE_STATES } from '../../machines/resource.events.js';
 import type { ResourceState } from '../../machines/resource.machine.js';
 import { cap } from '../text.js';
+import { isRecord } from '../own.js';
 
 export { LEGACY_EVENT_NAMES };
 
@@ -34,7 +35,6 @@ export interface Step {
 const MAX_STEPS = 1000;
 const MAX_NAME = 200;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isState = (v: unknown): v is ResourceState => typeof v === 'string' && (RESOURCE_STATES as readonly string[]).includes(v);
 
 /** The domain name of a recorded event name (new names and unknown ones pass through). */
@@ -44,7 +44,7 @@ function domainEvent(name: string): string {
 
 /** One entry as a step, or why it cannot be one. */
 function toStep(entry: unknown): Step | string {
-  if (!isObject(entry)) return 'not an object';
+  if (!isRecord(entry)) return 'not an object';
   const { at, hook, from, to, event } = entry;
   const time = typeof at === 'string' ? Date.parse(at) : NaN;
   if (!Number.isFinite(time)) return 'no valid time';

@@ -1,8 +1,7 @@
 /** What the harness reads of the charm's metadata: which resources it declares, and of what type. */
 import { load } from 'js-yaml';
+import { IMAGE_TYPES } from '../charm-parse.js';
 import { HarnessError } from './harness-error.js';
-
-const IMAGE_TYPES = new Set(['oci-image', 'docker']);
 
 /** Each resource the metadata declares, with its type (`?` when it has none); `null` when the text is not a YAML mapping. */
 export function resourceTypes(metadata: string): ReadonlyMap<string, string> | null {
