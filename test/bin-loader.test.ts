@@ -71,6 +71,20 @@ it('an idle hook reads the caches and rewrites none', async () => {
   expect(caches()).toEqual(before);
 });
 
+it('an idle hook needs none of the separate files: it runs with them gone', async () => {
+  const idleOnly = join(work, 'idle-only');
+  cpSync(bundle, idleOnly, { recursive: true, filter: (src) => !/(execa|xstate|js-yaml|undici)\.cjs/.test(src) });
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+    execFile(
+      process.execPath,
+      [join(idleOnly, 'docker-resource.js'), 'hook'],
+      { cwd: charmDir, env: juju.env({ JUJU_CHARM_DIR: charmDir, JUJU_DISPATCH_PATH: 'hooks/update-status', NODE_OPTIONS: undefined }), timeout: 30_000 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+  expect(result).toEqual({ code: 0, stdout: '', stderr: '' });
+});
+
 it('a cache V8 rejects (here: garbage) is written again, and the command works as before', async () => {
   const cache = join(bundle, 'docker-resource.cjs.cache');
   writeFileSync(cache, 'not a code cache');
