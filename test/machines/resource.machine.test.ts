@@ -9,6 +9,7 @@ import {
   type ResourceContext,
 } from '../../machines/resource.machine.js';
 import { lifecycleState } from '../../machines/resource.events.js';
+import { accepts } from '../../machines/layer.context.js';
 
 const imageA = { registryPath: 'registry.example/app@sha256:' + 'a'.repeat(64), username: 'u', password: 'p' };
 const imageB = { registryPath: 'registry.example/app@sha256:' + 'b'.repeat(64), username: 'u', password: 'p' };
@@ -301,5 +302,25 @@ describe('resource machine: every path up to a fixed depth keeps the invariants'
     expect(paths.length).toBeGreaterThan(100);
     expect(reached).toBeGreaterThan(paths.length);
     expect([...values].sort()).toEqual(['available', 'failed', 'fetching', 'idle']);
+  });
+});
+
+describe("the layer's queue rules agree with the resource machine", () => {
+  it('accepts(state, event) is true exactly when the machine in that state goes to fetching on the event', () => {
+    const events = ['fetch', 'refetch', 'retry', 'reverify'] as const;
+    const table: string[] = [];
+    for (const value of ['idle', 'available', 'failed', { fetching: 'reading' }, { fetching: 'verifying' }] as const) {
+      // An unverified image with its digest: the one case in which reverify goes anywhere (plan queues reverify for no other).
+      const context = { ...step([]).raw.context, image: imageA, digest: 'sha256:' + 'a'.repeat(64), unverified: 'no answer' } as ResourceContext;
+      const snapshot = resourceMachine.resolveState({ value, context } as never);
+      const state = lifecycleState(value as never);
+      for (const type of events) {
+        const [next] = transition(resourceMachine, snapshot, { type } as never);
+        const moves = lifecycleState(next.value as never) === 'fetching' && state !== 'fetching';
+        table.push(`${state} ${type}: ${accepts(state, type) === moves ? 'agree' : `accepts ${accepts(state, type)}, machine ${moves}`}`);
+      }
+    }
+    expect(table.filter((row) => !row.endsWith('agree'))).toEqual([]);
+    expect(table).toHaveLength(20);
   });
 });
