@@ -5,6 +5,8 @@
  */
 import type { Status } from '../src/status.js';
 import { combineStatuses, layerStatus, sameStatus } from '../src/status.js';
+import type { CharmResource } from '../src/charm.js';
+import type { LayerState } from '../src/layer-state.js';
 import type { ResourceState } from './resource.machine.js';
 
 /** A fetch waiting for a free slot: which resource, and the event that will start it. */
@@ -168,6 +170,55 @@ export function plan(context: LayerContext): Queued[] {
 /** The context once the hook's plan is made: the plan queued, auto-fetch marked done. */
 export function afterPlan(context: LayerContext, queue: Queued[] = plan(context)): LayerContext {
   return { ...context, queue, ran: true, autoFetched: true, dirty: context.dirty || !context.autoFetched };
+}
+
+/** The hook cycle's starting context, from the charm, the saved state and the options. Pure. */
+export function initialLayerContext(init: {
+  hook: string | null;
+  resources: readonly CharmResource[];
+  state: LayerState;
+  concurrency: number;
+  setStatus: boolean;
+  /** Verify every resource (else those marked `verify` in metadata.yaml). */
+  verify: boolean;
+  clean: boolean;
+  recovered: boolean;
+}): LayerContext {
+  const { state, resources } = init;
+  const saved = new Map(Object.entries(state.resources));
+  return {
+    hook: init.hook,
+    names: resources.map((r) => r.name),
+    autoFetch: resources.filter((r) => r.autoFetch).map((r) => r.name),
+    verify: resources.filter((r) => init.verify || r.verify === true).map((r) => r.name),
+    unverified: resources.filter(({ name }) => typeof saved.get(name)?.context.unverified === 'string').map((r) => r.name),
+    states: chunked(resources.map(({ name }) => saved.get(name)?.value ?? 'idle')),
+    queue: [],
+    next: 0,
+    inFlight: [],
+    concurrency: init.concurrency,
+    setStatus: init.setStatus,
+    status: state.status,
+    statusSetNow: false,
+    statusInDoubt: init.recovered,
+    charmStatus: state.charmStatus ?? null,
+    autoFetched: state.autoFetched,
+    ran: false,
+    dirty: !init.clean,
+    aborted: null,
+    wrote: false,
+  };
+}
+
+/**
+ * Whether a hook that starts from `context` has nothing to do: it plans no fetch, sets no status and
+ * writes nothing (an idle hook). What the facade does when its hook only runs and commits.
+ */
+export function hasNothingToDo(context: LayerContext): boolean {
+  const queue = plan(context);
+  if (queue.length > 0) return false;
+  const planned = afterPlan(context, queue);
+  return !planned.dirty && finalStatus(planned) === null;
 }
 
 /** Whether a slot is free and something waits for it. */

@@ -2,6 +2,8 @@
 // Bundles the CLI (bin/docker-resource.ts) into dist/bundle as CommonJS files that the bin
 // (scripts/cli-loader.js, copied to dist/bundle/docker-resource.js) compiles with V8's code cache:
 //   docker-resource.cjs   every module of the command (dynamic imports become lazily initialised parts of it)
+//   idle-hook.cjs         the idle hook's short way (src/idle-hook.ts), which the bin asks first when the
+//                         command is `hook`: a hook with nothing to do compiles this file alone
 //   execa.cjs xstate.cjs js-yaml.cjs undici.cjs
 //                         the large dependencies, each one file with its own dependencies, read and
 //                         compiled only by a hook that needs it: execa, XState and js-yaml when it fetches,
@@ -45,6 +47,7 @@ await build({
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: 'var __import_meta_url=require("url").pathToFileURL(__filename).href;' },
 });
+await build({ ...common, entryPoints: ['src/idle-hook.ts'], outfile: `${outdir}/idle-hook.cjs` });
 for (const name of SEPARATE) {
   await build({
     ...common,

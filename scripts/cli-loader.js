@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The docker-resource command. It compiles the CLI (docker-resource.cjs beside it) with V8's code cache,
 // kept beside it (docker-resource.cjs.cache): each hook is a fresh process, and one that starts from the
-// cache skips compiling what an earlier one compiled. The CLI's large dependencies are files of their own
+// cache skips compiling what an earlier one compiled. It first asks idle-hook.cjs whether a `hook` has
+// anything to do at all, and loads nothing more when it has not. The CLI's large dependencies are files of their own
 // (execa.cjs, xstate.cjs, js-yaml.cjs, undici.cjs, see scripts/bundle.mjs), compiled the same way, each
 // with its own cache, when the CLI first requires them: an idle hook reads and compiles none of them.
 // The first run that compiles a file writes its cache with what it compiled (on a unit, the install hook:
@@ -61,4 +62,15 @@ function load(relativePath) {
   return module.exports;
 }
 
+// A hook with nothing to do ends here, having compiled the small idle-hook.cjs alone (src/idle-hook.ts says
+// when that is known); any doubt, or a file that is not there, runs the CLI, which decides in full.
+if (process.argv[2] === 'hook' && isIdleHook()) return;
 load('./docker-resource.cjs');
+
+function isIdleHook() {
+  try {
+    return load('./idle-hook.cjs').isIdleHook(process.argv.slice(2), process.env, process.cwd()) === true;
+  } catch {
+    return false;
+  }
+}

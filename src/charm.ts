@@ -5,6 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHARM_FILES, charmFilesKey } from './charm-files.js';
 import { CharmConfigError } from './errors/index.js';
 
 /** An `oci-image` (legacy `docker`) resource declared in the charm's metadata. */
@@ -43,19 +44,9 @@ export interface CharmCache {
   verify?: boolean | undefined;
 }
 
-const CHARM_FILES = ['metadata.yaml', 'charmcraft.yaml', 'layer.yaml'] as const;
-
 /** A key that changes whenever one of the charm files is written, replaced, created or removed. */
 async function filesKey(dir: string): Promise<string> {
-  const parts = await Promise.all(
-    CHARM_FILES.map((f) =>
-      stat(join(dir, f)).then(
-        (s) => `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`,
-        () => '-',
-      ),
-    ),
-  );
-  return parts.join('|');
+  return charmFilesKey(await Promise.all(CHARM_FILES.map((f) => stat(join(dir, f)).then((s) => s, () => undefined))));
 }
 
 /**
@@ -74,16 +65,4 @@ export async function readCharm(dir: string, cached?: CharmCache | null): Promis
   else throw new CharmConfigError(join(dir, 'metadata.yaml'), 'not found (nor charmcraft.yaml): is this a charm directory?');
   const { setStatus, verify } = layer === undefined ? { setStatus: undefined, verify: undefined } : parseLayerOptions(layer, join(dir, 'layer.yaml'));
   return { dir, resources, setStatus, verify, cache: { key, resources, setStatus, verify } };
-}
-
-/** The charm directory from the hook environment: JUJU_CHARM_DIR, else CHARM_DIR, else the current directory. */
-export function charmDirFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  return env['JUJU_CHARM_DIR'] || env['CHARM_DIR'] || cwd;
-}
-
-/** The hook's name: from JUJU_DISPATCH_PATH (`hooks/install` → `install`), else JUJU_HOOK_NAME. */
-export function hookNameFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const dispatch = env['JUJU_DISPATCH_PATH'];
-  if (dispatch) return dispatch.split('/').pop() || undefined;
-  return env['JUJU_HOOK_NAME'] || undefined;
 }

@@ -1,16 +1,15 @@
 /** Whether this process runs inside a Juju hook: the hook tools are on PATH only while Juju runs one. */
 import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { statusSetCandidates } from './hook-env.js';
 
 /**
  * Whether `status-set` is an executable in one of `env.PATH`'s directories. (`node:fs/promises`,
  * not `node:fs`: in an ES module the latter loads Node's stream modules, a cost every hook would pay.)
  */
 export async function hookToolsOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
+  for (const file of statusSetCandidates(env)) {
     try {
-      await access(join(dir, 'status-set'), constants.X_OK);
+      await access(file, constants.X_OK);
       return true;
     } catch {
       // not here

@@ -1,16 +1,17 @@
 /** Opening the layer for a hook: its options, the charm and the saved state read, the lock taken. */
 import { dirname } from 'node:path';
 import type { InspectionEvent } from 'xstate';
-import { chunked, type LayerContext } from '../machines/layer.context.js';
-import { charmDirFromEnv, hookNameFromEnv, readCharm, type CharmResource } from './charm.js';
+import { initialLayerContext } from '../machines/layer.context.js';
+import { readCharm } from './charm.js';
+import { charmDirFromEnv, hookNameFromEnv } from './hook-env.js';
 import type { RetryPolicy } from './fetch-image.js';
 import { createHookTools, type HookTools } from './hook-tools.js';
 import { validateLayerOptions } from './layer-options.js';
-import { readState, type LayerState } from './layer-state.js';
+import { readState } from './layer-state.js';
 import { acquireLock } from './lock.js';
 import { DockerResourceLayer } from './orchestrator.js';
 import { ensureStateDir } from './state-dir.js';
-import { statePaths } from './state-file.js';
+import { statePaths } from './state-paths.js';
 
 /** Options of {@link openLayer}; each mirrors a layer option or a hook fact. */
 export interface LayerOptions {
@@ -53,44 +54,6 @@ export interface LayerOptions {
 
 /** The default bound on fetches in flight. */
 const DEFAULT_CONCURRENCY = 16;
-
-/** The hook cycle's starting context, from the charm, the saved state and the options. Pure. */
-function initialLayerContext(init: {
-  hook: string | null;
-  resources: readonly CharmResource[];
-  state: LayerState;
-  concurrency: number;
-  setStatus: boolean;
-  /** Verify every resource (else those marked `verify` in metadata.yaml). */
-  verify: boolean;
-  clean: boolean;
-  recovered: boolean;
-}): LayerContext {
-  const { state, resources } = init;
-  const saved = new Map(Object.entries(state.resources));
-  return {
-    hook: init.hook,
-    names: resources.map((r) => r.name),
-    autoFetch: resources.filter((r) => r.autoFetch).map((r) => r.name),
-    verify: resources.filter((r) => init.verify || r.verify === true).map((r) => r.name),
-    unverified: resources.filter(({ name }) => typeof saved.get(name)?.context.unverified === 'string').map((r) => r.name),
-    states: chunked(resources.map(({ name }) => saved.get(name)?.value ?? 'idle')),
-    queue: [],
-    next: 0,
-    inFlight: [],
-    concurrency: init.concurrency,
-    setStatus: init.setStatus,
-    status: state.status,
-    statusSetNow: false,
-    statusInDoubt: init.recovered,
-    charmStatus: state.charmStatus ?? null,
-    autoFetched: state.autoFetched,
-    ran: false,
-    dirty: !init.clean,
-    aborted: null,
-    wrote: false,
-  };
-}
 
 /** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {

@@ -1,5 +1,6 @@
 /** A read-only look at a charm's layer state: no lock, no hook tool, safe outside a hook. */
-import { charmDirFromEnv, readCharm } from './charm.js';
+import { readCharm } from './charm.js';
+import { charmDirFromEnv } from './hook-env.js';
 import { UnknownResourceError } from './errors/index.js';
 import { deriveFlags } from './flags.js';
 import type { ImageInfo } from './image-info.js';
@@ -7,7 +8,7 @@ import { readState, type HistoryEntry, type LayerState } from './layer-state.js'
 import { readHistoryFile } from './history-file.js';
 import { own } from './own.js';
 import { freshContext, imageInfoOf, type ResourceView } from './resource-view.js';
-import { statePaths } from './state-file.js';
+import { statePaths } from './state-paths.js';
 
 /** What a charm's layer state says now. */
 export interface LayerSnapshot {

@@ -6,6 +6,7 @@ import { DockerResourceError } from './errors/index.js';
 import { errorCode as code, fsCause } from './fs-cause.js';
 import { holderAlive, parseHolder, selfHolder } from './lock-holder.js';
 import { makeDir } from './state-dir.js';
+import { lockBreakPath } from './state-paths.js';
 
 /** How long {@link acquireLock} waits for a lock and how often it looks again. */
 export interface LockOptions {
@@ -158,7 +159,7 @@ async function inspect(path: string): Promise<Seen | undefined> {
  * it changed or went meanwhile (try again at once), false when another waiter is breaking it (wait).
  */
 async function breakStale(lockPath: string, seen: Extract<Seen, { content: string }>): Promise<'broken' | 'again' | false> {
-  const breakPath = `${lockPath}.break`;
+  const breakPath = lockBreakPath(lockPath);
   const token = await stamp();
   let fh;
   try {

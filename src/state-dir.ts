@@ -7,9 +7,7 @@ import { constants, mkdir, open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
 import { errorCode, fsCause } from './fs-cause.js';
-
-/** The name of the layer's own state directory in a charm (`<charmDir>/.docker-resource`). */
-export const STATE_DIR_NAME = '.docker-resource';
+import { STATE_DIR_NAME } from './state-paths.js';
 
 /**
  * Creates `dir` and its missing parents (mode 0700), and says whether it did. Throws the real cause: Node's

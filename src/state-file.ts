@@ -3,7 +3,8 @@ import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DockerResourceError } from './errors/index.js';
 import { errorCode, fsCause } from './fs-cause.js';
-import { ensureStateDir, STATE_DIR_NAME } from './state-dir.js';
+import { fileIdentity } from './idle-summary.js';
+import { ensureStateDir } from './state-dir.js';
 import { checkReplaceable, moveAside, readTarget, tighten } from './state-file-target.js';
 
 /** The version of the state document that this code writes and accepts. */
@@ -25,17 +26,17 @@ export interface ReadStateResult {
 /** A point in {@link writeStateFile}'s protocol, reported to `onStep` once it is done. */
 export type WriteStep = 'temp-created' | 'temp-synced' | 'backup-written' | 'backup-renamed' | 'renamed';
 
+/** What {@link writeStateFile} wrote: the text, and the file's identity after the write (null if it could not be read back). */
+export interface WrittenState {
+  bytes: number;
+  text: string;
+  identity: string | null;
+}
+
 /** Options of {@link writeStateFile}. */
 export interface WriteStateOptions {
   /** Called after each step; tests throw here to stop a write midway as a crash would. */
   onStep?: (step: WriteStep) => void | Promise<void>;
-}
-
-/** The files of a charm's state: `<charmDir>/.docker-resource/state.json`, its `.bak` and its `.lock`. */
-export function statePaths(charmDir: string): { dir: string; file: string; backup: string; lock: string } {
-  const dir = join(charmDir, STATE_DIR_NAME);
-  const file = join(dir, 'state.json');
-  return { dir, file, backup: `${file}.bak`, lock: `${file}.lock` };
 }
 
 type Checked = { doc: StateDocument } | { reason: string; newer?: number } | { missing: true };
@@ -95,9 +96,10 @@ export async function readStateFile(path: string): Promise<ReadStateResult> {
  *
  * Protocol: write and fsync a temp file, copy the current main to the backup (temp + rename) if it is valid,
  * rename the temp over `path`, fsync the directory. A crash at any point leaves `path` old or new, complete.
- * Throws a {@link DockerResourceError} (with the cause) when the file cannot be written.
+ * Throws a {@link DockerResourceError} (with the cause) when the file cannot be written. The caller holds the
+ * state lock, so the file it identifies afterwards is the one it wrote.
  */
-export async function writeStateFile(path: string, data: object, options: WriteStateOptions = {}): Promise<{ bytes: number }> {
+export async function writeStateFile(path: string, data: object, options: WriteStateOptions = {}): Promise<WrittenState> {
   const version = (data as { version?: unknown }).version;
   if (version !== undefined && version !== STATE_VERSION) {
     throw new DockerResourceError(`cannot write state file ${path}: its version is not ${STATE_VERSION}`);
@@ -129,7 +131,8 @@ export async function writeStateFile(path: string, data: object, options: WriteS
     if (errorCode(e) === undefined) throw e;
     throw new DockerResourceError(`cannot write state file ${path}: ${fsCause(e)}`, { cause: e });
   }
-  return { bytes: Buffer.byteLength(text) };
+  const identity = await stat(path, { bigint: true }).then(fileIdentity, () => null);
+  return { bytes: Buffer.byteLength(text), text, identity };
 }
 
 async function writeOwnerOnly(file: string, text: string, afterCreate?: () => Promise<void>): Promise<void> {

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { charmDirFromEnv, hookNameFromEnv, readCharm } from '../src/charm.js';
+import { readCharm } from '../src/charm.js';
+import { charmDirFromEnv, hookNameFromEnv } from '../src/hook-env.js';
 import { parseLayerOptions, parseMetadata } from '../src/charm-parse.js';
 import { CharmConfigError } from '../src/errors/index.js';
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFixture } from './fixtures/bundle-fixture.js';
 import { DockerResourceError } from '../src/errors/index.js';
-import { readStateFile, STATE_VERSION, statePaths, writeStateFile, type WriteStep } from '../src/state-file.js';
+import { readStateFile, STATE_VERSION, writeStateFile, type WriteStep } from '../src/state-file.js';
+import { statePaths } from '../src/state-paths.js';
 
 const SECRET = 's3cr3t-SENTINEL';
 let root: string;
@@ -39,12 +40,13 @@ async function withUmask<T>(mask: number, fn: () => Promise<T>): Promise<T> {
 }
 
 describe('statePaths', () => {
-  it('puts the state, its backup and its lock in <charmDir>/.docker-resource', () => {
+  it('puts the state, its backup, its lock and its idle summary in <charmDir>/.docker-resource', () => {
     expect(statePaths('/charm')).toEqual({
       dir: '/charm/.docker-resource',
       file: '/charm/.docker-resource/state.json',
       backup: '/charm/.docker-resource/state.json.bak',
       lock: '/charm/.docker-resource/state.json.lock',
+      idle: '/charm/.docker-resource/state.json.idle',
     });
   });
 });

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statePaths } from '../src/state-file.js';
+import { statePaths } from '../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from './fixtures/fake-juju.js';
 import { CLI, imageYaml, makeCharm, runCli } from './reliability/support.js';
 

@@ -10,7 +10,7 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { statePaths } from '../state-file.js';
+import { statePaths } from '../state-paths.js';
 import { DemoJuju } from './controller.js';
 import { demoHook, type DemoContext } from './hook.js';
 import { painter, type DemoOutput } from './output.js';

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { readLayerSnapshot } from '../../src/layer-snapshot.js';
-import { statePaths } from '../../src/state-file.js';
+import { statePaths } from '../../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, makeCharm, recordFigures, runCli, SECRET } from './support.js';
 

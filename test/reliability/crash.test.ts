@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLayer } from '../../src/orchestrator.js';
-import { statePaths } from '../../src/state-file.js';
+import { statePaths } from '../../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, metadataYaml, pool, recordFigures, startCli, type CliResult } from './support.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cp, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLayerSnapshot } from '../../src/layer-snapshot.js';
-import { statePaths } from '../../src/state-file.js';
+import { statePaths } from '../../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, makeCharm, recordFigures, runCli, SECRET } from './support.js';
 

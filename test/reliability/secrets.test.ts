@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 import { openLayer } from '../../src/orchestrator.js';
-import { statePaths } from '../../src/state-file.js';
+import { statePaths } from '../../src/state-paths.js';
 import { createHarness } from '../../src/testing/index.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, makeCharm, recordFigures, runCli, SECRET, type CliResult } from './support.js';

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLayerSnapshot } from '../../src/layer-snapshot.js';
-import { statePaths } from '../../src/state-file.js';
+import { statePaths } from '../../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, makeCharm, recordFigures, runCli, SECRET, startCli } from './support.js';
 
