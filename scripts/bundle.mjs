@@ -7,7 +7,7 @@
 //   execa.cjs xstate.cjs js-yaml.cjs undici.cjs
 //                         the large dependencies, each one file with its own dependencies, read and
 //                         compiled only by a hook that needs it: execa, XState and js-yaml when it fetches,
-//                         undici when it verifies (an idle hook reads docker-resource.cjs alone)
+//                         undici when it verifies (an idle hook reads idle-hook.cjs alone)
 // Runs after tsc in `npm run build` (tsc emits the library only; the CLI ships as this bundle).
 // It also ships the fake hook tools (test/fixtures/bin) as dist/fake-juju, for `docker-resource demo`.
 import { build } from 'esbuild';
