@@ -14,6 +14,10 @@
 // The floor of an install or upgrade-charm hook is bench/floor.mjs: status-set, N × resource-get
 // with the best number of calls in flight (measured per case, see CASES; --calibrate measures it
 // again, --floor-concurrency K forces K), status-set, through node:child_process and nothing else.
+// Between the two in every pair runs the package floor, bench/floor-packages.cjs: the same calls
+// through execa with the hook's options, after loading execa, XState and js-yaml as the bin does. What
+// the packages cost is the package floor over the floor; what the hook's own code costs is the hook
+// over the package floor (a second table, and the reason printed beside each missed target).
 // The floor of the idle hook (update-status, nothing to fetch) is bare `node -e ''`.
 // Both run against the same cheap fakes (bench/fakes: one shell process each, builtins only, plus
 // `sleep` for the resource-get delay) with the same environment, as Juju runs a hook: cwd and
@@ -27,7 +31,7 @@
 // The bench asserts nothing; it prints each target of the issue, met or MISSED.
 import { cpus, loadavg } from 'node:os';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeCharm } from './charm.mjs';
@@ -36,6 +40,7 @@ import { median, progress, progressDone, quantile, table } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = fileURLToPath(new URL('floor.mjs', import.meta.url));
+const PACKAGES_FLOOR = fileURLToPath(new URL('floor-packages.cjs', import.meta.url));
 
 /**
  * The cases of issue 15; `base` is the floor each is paired with; `targets` are the issue's;
@@ -135,8 +140,10 @@ async function measure(charm, c) {
   const floorConcurrency = Number(opts['floor-concurrency'] ?? (opts.calibrate ? await calibrate(charm, c) : c.floorConcurrency));
   const floorArgv = c.base === 'node' ? [process.execPath, '-e', ''] : [process.execPath, FLOOR, String(c.n), String(floorConcurrency)];
   const hookArgv = [process.execPath, ...nodeArgs, cli, ...hookArgs];
+  // The package floor runs between the two, in every pair of a case with a floor (bench/floor-packages.cjs).
+  const packagesArgv = c.base === 'floor' ? [process.execPath, ...nodeArgs, PACKAGES_FLOOR, String(c.n), String(floorConcurrency), dirname(cli)] : null;
   const pairs = pairsFor(c);
-  const samples = { base: [], hook: [] };
+  const samples = { base: [], hook: [], packages: [] };
   // Every hook but install starts from the state one install left (an idle hook does not change it).
   if (c.hook !== 'install' && !charm.justInstalled) {
     charm.resetState();
@@ -146,6 +153,7 @@ async function measure(charm, c) {
   for (let i = 1 - warmUp; i <= pairs; i++) {
     progress(`${c.id}: pair ${i}/${pairs}`);
     const base = await run(charm, floorArgv, c.hook, c.delay, c.base === 'node' ? "node -e ''" : 'floor');
+    const packages = packagesArgv && (await run(charm, packagesArgv, c.hook, c.delay, 'package floor'));
     if (c.hook === 'install') charm.resetState();
     const before = charm.stateId();
     const hook = await run(charm, hookArgv, c.hook, c.delay, `${c.hook} hook`);
@@ -153,10 +161,11 @@ async function measure(charm, c) {
     if (i === 0) continue; // warm-up
     samples.base.push(base);
     samples.hook.push(hook);
+    if (packages) samples.packages.push(packages);
   }
   charm.justInstalled = c.hook === 'install' || (charm.justInstalled && stateWrites === 0);
   const of = (runs, key) => runs.map((r) => r[key]);
-  const ratios = (key) => samples.hook.map((h, i) => h[key] / samples.base[i][key]);
+  const ratios = (key, a = samples.hook, b = samples.base) => a.map((x, i) => x[key] / b[i][key]);
   const side = (runs) => ({
     wallMs: of(runs, 'wallMs'),
     cpuMs: of(runs, 'cpuMs'),
@@ -166,7 +175,7 @@ async function measure(charm, c) {
   const warnings = [...new Set(samples.hook.map((r) => r.stderr.trim()).filter(Boolean))];
   const wall = median(ratios('wallMs')).toFixed(2);
   progressDone(`${c.id}: ${pairs} pairs, wall ${wall} ×, CPU ${median(ratios('cpuMs')).toFixed(2)} × ${c.base === 'node' ? "node -e ''" : 'floor'}`);
-  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, stateBytes: charm.stateBytes(), stateWrites, warnings };
+  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, ...(packagesArgv ? { packages: { ...side(samples.packages), overFloor: { wall: ratios('wallMs', samples.packages), cpu: ratios('cpuMs', samples.packages) }, hookOver: { wall: ratios('wallMs', samples.hook, samples.packages), cpu: ratios('cpuMs', samples.hook, samples.packages) } } } : {}), stateBytes: charm.stateBytes(), stateWrites, warnings };
 }
 
 const results = [];
@@ -191,9 +200,14 @@ const f = (x, d = 2) => x.toFixed(d);
 for (const r of results) {
   const base = r.base === 'node' ? "node -e ''" : 'floor';
   const what = `${r.hook} N=${r.n}${r.delayMs ? `, ${r.delayMs} ms per resource-get` : ''}`;
-  if (r.targets.wall) check(median(r.ratio.wall) <= r.targets.wall, `${what}: wall ${f(median(r.ratio.wall))} × ${base} (≤ ${r.targets.wall} ×)`);
-  if (r.targets.cpu) check(median(r.ratio.cpu) <= r.targets.cpu, `${what}: CPU ${f(median(r.ratio.cpu))} × ${base} (≤ ${r.targets.cpu} ×)`);
-  if (r.targets.rssMb) check(median(r.measured.rssMb) <= r.targets.rssMb, `${what}: peak RSS ${f(median(r.measured.rssMb), 1)} MB (≤ ${r.targets.rssMb} MB)`);
+  // Where a time target is missed, what the packages alone cost against the same floor, and the hook against them.
+  const under = (key) => (r.packages ? `; the package floor is ${f(median(r.packages.overFloor[key]))} × floor, the hook ${f(median(r.packages.hookOver[key]))} × the package floor` : '');
+  if (r.targets.wall) check(median(r.ratio.wall) <= r.targets.wall, `${what}: wall ${f(median(r.ratio.wall))} × ${base} (≤ ${r.targets.wall} ×)${under('wall')}`);
+  if (r.targets.cpu) check(median(r.ratio.cpu) <= r.targets.cpu, `${what}: CPU ${f(median(r.ratio.cpu))} × ${base} (≤ ${r.targets.cpu} ×)${under('cpu')}`);
+  if (r.targets.rssMb) {
+    const packages = r.packages ? `; the package floor peaks at ${f(median(r.packages.rssMb), 1)} MB, the floor at ${f(median(r.baseline.rssMb), 1)} MB` : '';
+    check(median(r.measured.rssMb) <= r.targets.rssMb, `${what}: peak RSS ${f(median(r.measured.rssMb), 1)} MB (≤ ${r.targets.rssMb} MB)${packages}`);
+  }
   const tools = r.hook === 'update-status' ? 0 : r.n + 2;
   check(r.measured.tools.length === 1 && r.measured.tools[0] === tools, `${what}: ${r.measured.tools.join(' or ')} hook tools spawned (${tools})`);
   if (r.hook === 'update-status') check(r.stateWrites === 0, `${what}: state file rewritten by ${r.stateWrites} of ${r.pairs + warmUp} runs (0)`);
@@ -241,6 +255,22 @@ console.log(
     ]),
   ),
 );
+const withPackages = results.filter((r) => r.packages);
+if (withPackages.length > 0) {
+  console.log('\nThe package floor (bench/floor-packages.cjs): the floor\'s calls through execa with the hook\'s options, after loading execa, XState and js-yaml as the bin does\n');
+  console.log(
+    table(
+      ['case', 'wall ms floor / packages / hook', 'packages × floor (wall / CPU)', 'hook × packages (wall / CPU)', 'RSS MB floor / packages / hook'],
+      withPackages.map((r) => [
+        r.id,
+        `${f(median(r.baseline.wallMs), 0)} / ${f(median(r.packages.wallMs), 0)} / ${f(median(r.measured.wallMs), 0)}`,
+        `${f(median(r.packages.overFloor.wall))} / ${f(median(r.packages.overFloor.cpu))}`,
+        `${f(median(r.packages.hookOver.wall))} / ${f(median(r.packages.hookOver.cpu))}`,
+        `${f(median(r.baseline.rssMb), 1)} / ${f(median(r.packages.rssMb), 1)} / ${f(median(r.measured.rssMb), 1)}`,
+      ]),
+    ),
+  );
+}
 console.log('\n' + checks.map((c) => `${c.ok ? 'met   ' : 'MISSED'}  ${c.text}`).join('\n'));
 const warnings = results.flatMap((r) => r.warnings.map((w) => `${r.id}: ${w.split('\n')[0]}`));
 if (warnings.length > 0) console.log('\nstderr of some hooks:\n' + [...new Set(warnings)].slice(0, 10).join('\n'));

@@ -1,0 +1,80 @@
+// The package floor of an install hook (issue 15): bench/floor.mjs's work — `status-set`, N ×
+// `resource-get` with CONCURRENCY calls in flight, `status-set` — done as the hook must do it with the
+// packages it was given: execa, XState and js-yaml loaded from the built bundle's files with their code
+// caches, as the bin loads them (XState and js-yaml loaded, not used), and every call through execa with
+// the hook's options (src/hook-tools.ts: `reject: false`, `stdin: 'ignore'`, `buffer: false` with
+// bounded `data` listeners, `detached: true` and its process group killed when it exits, a time limit,
+// and an abort signal). No file read, no parsing, no state, no machine. What is left between this and
+// the hook is the hook's own code; what is between bench/floor.mjs and this is the packages'.
+// CommonJS, like the bin. Exits 1 if a tool fails.
+//
+//   node bench/floor-packages.cjs N [CONCURRENCY] [BUNDLE_DIR]   # defaults: N in flight, dist/bundle
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { Script } = require('vm');
+const { wrap } = require('module');
+
+const n = Number(process.argv[2] ?? 1);
+const concurrency = Math.max(1, Number(process.argv[3] ?? n));
+const bundle = path.resolve(process.argv[4] ?? path.join(__dirname, '..', 'dist', 'bundle'));
+
+/** Compiles one file of the bundle with its code cache, when there is one, as scripts/cli-loader.js does. */
+function load(name) {
+  const file = path.join(bundle, `${name}.cjs`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${file}.cache`);
+  } catch {
+    // no cache: compiled from source
+  }
+  const script = new Script(wrap(fs.readFileSync(file, 'utf8')), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const m = { exports: {} };
+  script.runInThisContext()(m.exports, require, m, file, bundle);
+  return m.exports;
+}
+
+const { execa } = load('execa');
+load('xstate');
+load('js-yaml');
+
+/** Runs one tool as the hook's runner does; resolves with its stdout when it exits 0. */
+async function tool(file, args) {
+  const abort = new AbortController();
+  const subprocess = execa(file, args, { reject: false, stdin: 'ignore', buffer: false, detached: true, timeout: 300_000, cancelSignal: abort.signal });
+  let out = '';
+  let err = '';
+  subprocess.stdout.setEncoding('utf8').on('data', (s) => (out.length < 65536 ? (out += s) : undefined));
+  subprocess.stderr.setEncoding('utf8').on('data', (s) => (err.length < 65536 ? (err += s) : undefined));
+  const { pid } = subprocess;
+  subprocess.once('exit', () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // the group is gone
+    }
+  });
+  const result = await subprocess;
+  if (result.exitCode !== 0) throw new Error(`${file} exited ${result.exitCode}: ${err}`);
+  return out;
+}
+
+async function main() {
+  await tool('status-set', ['maintenance', '--', 'fetching resources']);
+  let next = 1;
+  const paths = [];
+  const worker = async () => {
+    while (next <= n) {
+      const i = next++;
+      paths.push(await tool('resource-get', [`image-${i}`]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  await tool('status-set', ['active', '--', '']);
+  if (paths.length !== n) process.exit(1);
+}
+
+main().catch((error) => {
+  console.error(error.message);
+  process.exit(1);
+});
