@@ -87,8 +87,48 @@ function decode(resource: string, content: string | Uint8Array): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
-/** Loads one YAML (or JSON) document; reports js-yaml's short reason, never the snippet of the text. */
+/** Loads one YAML (or JSON) document: a flat JSON object without js-yaml's parser, anything else through it. */
 function loadDocument(resource: string, text: string): unknown {
+  return flatJson(text) ?? yamlDocument(resource, text);
+}
+
+/**
+ * The object in `text` when it is a flat JSON object (each value a string, number, boolean or null) with
+ * no key twice, as Juju serves a resource file; else `undefined`. YAML reads such text to the same value
+ * (JSON is YAML), and `JSON.parse` does it without js-yaml's general parser, which cost ≈ 0.5 ms a file.
+ * A key given twice is left to js-yaml, which refuses it as YAML does (`JSON.parse` keeps the last).
+ */
+export function flatJson(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const values = Object.values(value);
+  if (values.some((v) => typeof v === 'object' && v !== null)) return undefined;
+  return keysIn(text) === values.length ? (value as Record<string, unknown>) : undefined;
+}
+
+/** How many keys the text of a flat JSON object holds, a key given twice counted twice: its commas outside strings, plus one. */
+function keysIn(text: string): number {
+  let commas = 0;
+  let strings = false;
+  for (let i = 0, inString = false; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = strings = true;
+    else if (c === 0x2c) commas++;
+  }
+  return strings ? commas + 1 : 0;
+}
+
+/** Loads one YAML (or JSON) document with js-yaml; reports its short reason, never the snippet of the text. */
+export function yamlDocument(resource: string, text: string): unknown {
   try {
     return load(text, { maxAliases: MAX_YAML_ALIASES, maxDepth: 20 });
   } catch (error) {

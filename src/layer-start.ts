@@ -63,7 +63,7 @@ export function startLayer(input: StartInput): Started {
     toolFailed: ({ tool, message }) => io.toolFailed(tool, message),
     // The save runs in `committing`, before an observer of the actor hears of that phase: record it here.
     saveState: (save, self) => (
-      log.phase('committing', now()),
+      log.phase('committing', now),
       saveLayerState(save, {
         stateFile: input.stateFile,
         resources: persistedResources(self, save.names),

@@ -273,7 +273,7 @@ export class DockerResourceLayer {
   /** Takes the actor's context as the facade's (and its phase for the hook's record), and returns it. */
   #sync(actor: LayerActor): LayerContext {
     const snapshot = actor.getSnapshot();
-    this.#log.phase(lifecycleState(snapshot.value), (this.#init.options.now?.() ?? new Date()).toISOString());
+    this.#log.phase(lifecycleState(snapshot.value), () => (this.#init.options.now?.() ?? new Date()).toISOString());
     return (this.#context = snapshot.context);
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
-import { contentDigest, MAX_RESOURCE_BYTES, parseImageFile } from '../src/image-file.js';
+import { contentDigest, flatJson, MAX_RESOURCE_BYTES, parseImageFile, yamlDocument } from '../src/image-file.js';
 import { ImageInfo, redactImageFields, SECRET_FIELDS, type ImageFields } from '../src/image-info.js';
 import { redact } from '../src/redact.js';
 import { InvalidResourceError, MissingResourceError } from '../src/errors/index.js';
@@ -389,5 +389,38 @@ describe('parseImageFile: property', () => {
 
   it('returns fields or throws a resource error for any bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), outcome), { numRuns: 300 });
+  });
+});
+
+describe('a flat JSON resource file is read without the YAML parser, to the same value', () => {
+  const primitive = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+  const key = fc.oneof(fc.constantFrom('registrypath', 'ImageName', 'username', 'password', '__proto__', 'constructor'), fc.string());
+  const indent = fc.constantFrom(undefined, 0, 2, '\t');
+
+  it('gives what js-yaml gives, for any flat object in any layout', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, primitive, { maxKeys: 6 }), indent, (object, space) => {
+        const text = JSON.stringify(object, null, space);
+        const fast = flatJson(text);
+        expect(fast).toBeDefined();
+        expect(fast).toEqual(yamlDocument('img', text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves a key given twice, nesting, and anything not a JSON object to js-yaml', () => {
+    for (const text of [
+      '{"registrypath": "a/b:1", "registrypath": "c/d:2"}',
+      '{"a": "x,\\"y", "a": 1}',
+      '{"registrypath": "a/b:1", "auth": {"token": "t"}}',
+      '{"registrypath": ["a"]}',
+      '["a"]',
+      'registrypath: a/b:1',
+      '{registrypath: a/b:1}',
+      '{"a": 1} trailing',
+    ])
+      expect([text, flatJson(text)]).toEqual([text, undefined]);
+    expect(() => parseImageFile('img', '{"registrypath": "a/b:1", "registrypath": "c/d:2"}')).toThrow(InvalidResourceError);
   });
 });

@@ -172,6 +172,22 @@ describe('the API inside a hook', () => {
     expect(JSON.stringify(seen)).not.toContain(SECRET);
   });
 
+  it('each subscriber gets its own copy: one that changes a transition changes nothing for the others or the summary', async () => {
+    h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
+    h.attach('web', image('1'));
+    const layer = await h.open('install');
+    const seen: string[] = [];
+    layer.subscribe((t) => {
+      (t as { resource: string }).resource = 'vandal';
+      (t.event as { type: string }).type = 'vandal';
+    });
+    layer.subscribe((t) => seen.push(`${t.resource} ${t.event.type}`));
+    const summary = await layer.runHook();
+    expect(seen).toEqual(['web fetch', 'web fetched']);
+    expect(summary.transitions.map((t) => `${t.resource} ${t.event.type}`)).toEqual(['web fetch', 'web fetched']);
+    expect((await h.history('web')).map((e) => e.event)).toEqual(['fetch', 'fetched']);
+  });
+
   it('the inspect option gets redacted events, even through actorRef.getSnapshot() read later', async () => {
     h = createHarness({ resources: { web: { type: 'oci-image', 'auto-fetch': true } } });
     h.attach('web', image('1'));
