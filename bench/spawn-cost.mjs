@@ -17,7 +17,7 @@
 // whole tree), of `node --input-type=module -e` with: nothing; an import of the bundle's execa chunk;
 // that import and one call through execa; one call through child_process.spawn.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
@@ -28,15 +28,15 @@ import { variants } from './spawn-variants.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The bundle's execa chunk, or undefined when the bundle is not built. */
+/** The bundle's execa file (dist/bundle/execa.cjs, scripts/bundle.mjs), or undefined when the bundle is not built. */
 function execaChunk(bundleDir = `${ROOT}dist/bundle`) {
-  const dir = `${bundleDir}/chunks`;
-  const name = existsSync(dir) ? readdirSync(dir).find((f) => /^execa-.*\.js$/.test(f)) : undefined;
-  return name && `${dir}/${name}`;
+  const file = `${bundleDir}/execa.cjs`;
+  return existsSync(file) ? file : undefined;
 }
 
 async function child({ variant, concurrency, n, chunk }) {
-  const { execa } = await import(chunk ? pathToFileURL(chunk).href : 'execa');
+  const loaded = await import(chunk ? pathToFileURL(chunk).href : 'execa');
+  const { execa } = loaded.execa ? loaded : loaded.default; // a CommonJS file's exports arrive as the default
   const run = variants(execa)[variant]();
   const env = process.env;
   const wantStdout = variant !== 'execa + stdout: ignore';
@@ -122,7 +122,7 @@ async function loadCosts({ reps, chunk, charm }) {
   const programs = {
     "node --input-type=module -e ''": '',
     'import the execa chunk': `await import(${url});`,
-    'import it + one execa call': `const { execa } = await import(${url}); ${call}`,
+    'import it + one execa call': `const m = await import(${url}); const { execa } = m.execa ? m : m.default; ${call}`,
     'one child_process.spawn call': spawnOne,
   };
   const watch = startStopwatch();
@@ -186,7 +186,7 @@ if (opts.child) {
     if (!opts['skip-spawns'])
       spawns = await spawnCosts({ n, reps: Number(opts.reps ?? 2), concurrencies: (opts.concurrency ?? '16,100').split(',').map(Number), names, chunk, charm });
     if (!opts['skip-load']) {
-      if (!chunk) throw new Error('no execa chunk in dist/bundle/chunks: run "npm run build" first');
+      if (!chunk) throw new Error('no dist/bundle/execa.cjs: run "npm run build" first');
       loads = await loadCosts({ reps: Number(opts['load-reps'] ?? 15), chunk, charm });
     }
   } finally {
