@@ -6,6 +6,7 @@
  * (device, inode, size, modification and change times), so a summary that does not match the state file
  * on disk, or cannot be read, says nothing and the hook runs in full. It holds no credential. Pure.
  */
+import { jsonRecord } from './own.js';
 import { VERSION } from './version.js';
 
 /** The format of the summary this code writes and reads. */
@@ -55,15 +56,9 @@ const KEYS = new Set(FLAG_SETS.map(flagKey));
 
 /** The summary in `text`, or `undefined` when it is not one this code wrote (the hook then runs in full). */
 export function parseIdleSummary(text: string): IdleSummary | undefined {
-  if (text.length > MAX_IDLE_SUMMARY_BYTES) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { format, version, state, charm, idle } = value as Record<string, unknown>;
+  const value = text.length > MAX_IDLE_SUMMARY_BYTES ? undefined : jsonRecord(text);
+  if (value === undefined) return undefined;
+  const { format, version, state, charm, idle } = value;
   if (format !== IDLE_SUMMARY_FORMAT || typeof version !== 'string' || typeof state !== 'string' || typeof charm !== 'string') return undefined;
   if (!Array.isArray(idle) || !idle.every((k): k is string => typeof k === 'string' && KEYS.has(k))) return undefined;
   return { format, version, state, charm, idle };

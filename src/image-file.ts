@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { load, YAMLException } from 'js-yaml';
 import { InvalidResourceError, MissingResourceError } from './errors/index.js';
 import { referenceOf, type ImageFields } from './image-info.js';
+import { jsonRecord } from './own.js';
 
 /** The largest resource file accepted, in bytes (a real one is a few hundred bytes). */
 export const MAX_RESOURCE_BYTES = 64 * 1024;
@@ -99,17 +100,11 @@ function loadDocument(resource: string, text: string): unknown {
  * A key given twice is left to js-yaml, which refuses it as YAML does (`JSON.parse` keeps the last).
  */
 export function flatJson(text: string): Record<string, unknown> | undefined {
-  if (!text.trimStart().startsWith('{')) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const value = text.trimStart().startsWith('{') ? jsonRecord(text) : undefined;
+  if (value === undefined) return undefined;
   const values = Object.values(value);
   if (values.some((v) => typeof v === 'object' && v !== null)) return undefined;
-  return keysIn(text) === values.length ? (value as Record<string, unknown>) : undefined;
+  return keysIn(text) === values.length ? value : undefined;
 }
 
 /** How many keys the text of a flat JSON object holds, a key given twice counted twice: its commas outside strings, plus one. */

@@ -3,6 +3,7 @@
  * pid reused by an unrelated process (after a reboot, or once pids wrap) is told from the holder itself.
  */
 import { readFile } from 'node:fs/promises'; // not node:fs: its ESM import loads Node's streams, which a hook need not
+import { jsonRecord } from './own.js';
 
 /** What a lock records about its holder; `start` and `boot` are absent where /proc is. */
 export interface Holder {
@@ -46,14 +47,9 @@ export function selfHolder(): Promise<Holder> {
 
 /** The holder a lock file's content names, or undefined when it names no valid pid. */
 export function parseHolder(content: string): Holder | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(content);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const { pid, start, boot: recordedBoot } = data as Record<string, unknown>;
+  const data = jsonRecord(content);
+  if (data === undefined) return undefined;
+  const { pid, start, boot: recordedBoot } = data;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   return {
     pid,

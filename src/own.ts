@@ -12,3 +12,14 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The record `text` holds as JSON, or `undefined` when it is not JSON or not a record (the reason is the caller's). */
+export function jsonRecord(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isRecord(value) ? value : undefined;
+}
