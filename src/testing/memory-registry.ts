@@ -2,7 +2,7 @@
  * An in-process Docker Registry HTTP API v2 for tests: hand its `fetch` to `probeImage`; nothing touches
  * the network.
  */
-import { parseImageReference } from '../image-reference.js';
+import { targetOf } from '../registry/target.js';
 import { errorResponse, imageManifests, networkFailure } from './memory-registry-content.js';
 import { SimulatedHost, type SimulatedRepository } from './memory-registry-host.js';
 
@@ -79,18 +79,18 @@ export class MemoryRegistry {
 
   /** Pushes a new image (a new digest each time) under the reference's tag; returns the manifest's digest. */
   push(reference: string, options: MemoryRegistryPushOptions = {}): string {
-    const ref = parseImageReference(reference);
-    const domain = ref.domain ?? 'docker.io';
-    const path = isHub(domain) && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
-    const name = isHub(domain) ? HUB_API : domain.toLowerCase();
-    if (!this.#hosts.has(name)) this.host(domain);
+    // The host and repository the probe will ask for this reference (src/registry/target.ts), the host as a URL spells it.
+    const target = targetOf(reference);
+    const path = target.repository;
+    const name = target.apiHost.toLowerCase();
+    if (!this.#hosts.has(name)) this.host(target.apiHost);
     const host = this.#hosts.get(name) as SimulatedHost;
     const repo: SimulatedRepository = host.repos.get(path) ?? { tags: new Map(), manifests: new Map(), public: false };
     repo.public = options.public ?? repo.public;
     if (options.readers !== undefined) repo.readers = new Set(options.readers);
     const { top, all } = imageManifests(`${reference}#${++this.#pushes}`, options.index ?? false);
     for (const m of all) repo.manifests.set(m.digest, m);
-    repo.tags.set(ref.tag ?? 'latest', top.digest);
+    repo.tags.set(target.tag ?? 'latest', top.digest);
     host.repos.set(path, repo);
     return top.digest;
   }
