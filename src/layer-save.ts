@@ -43,6 +43,8 @@ export async function saveLayerState(input: SaveInput, ctx: SaveContext): Promis
     ...(ctx.charm ? { charm: ctx.charm } : {}),
   };
   try {
+    // The idle summary goes first and comes back last: no moment holds a new state with an old summary.
+    await unlink(idleSummaryPath(ctx.stateFile)).catch(() => undefined);
     // The history first: a hook killed between the two writes leaves its record, and redoes its work.
     await writeHistoryFile(ctx.stateFile, { history: ctx.log.historiesOf(input.names), hooks: ctx.log.hooksToSave() });
     const written = await writeStateFile(ctx.stateFile, state);

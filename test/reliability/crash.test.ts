@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openLayer } from '../../src/orchestrator.js';
+import { isIdleHook } from '../../src/idle-hook.js';
 import { statePaths } from '../../src/state-paths.js';
 import { createFakeJuju, type FakeJuju } from '../fixtures/fake-juju.js';
 import { imageYaml, metadataYaml, pool, recordFigures, startCli, type CliResult } from './support.js';
@@ -203,6 +204,8 @@ interface TrialOutcome {
   held: 'old' | 'new';
   next: string;
   tempsLeft: number;
+  /** Whether the idle short way said the next hook had nothing to do. */
+  short: boolean;
 }
 
 async function trial(p: Prepared, i: number): Promise<TrialOutcome> {
@@ -240,9 +243,13 @@ async function trial(p: Prepared, i: number): Promise<TrialOutcome> {
     const tempsLeft = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.tmp')).length;
     const phase = phaseOf(await env.juju.calls(), held === 'new' && p.oldState !== p.newState, result);
 
-    // 2. The next hook (it breaks the dead process's lock) reaches the right flags and unit status.
+    // 2. The next hook (it breaks the dead process's lock) reaches the right flags and unit status; if the
+    // idle short way said it had nothing to do, it did nothing.
     const nextHook = i % 2 === 0 ? p.scenario.hook : 'update-status';
+    const short = isIdleHook(['hook'], { ...env.juju.env({ JUJU_CHARM_DIR: env.charmDir }), JUJU_DISPATCH_PATH: `hooks/${nextHook}` }, env.charmDir);
+    const callsBefore = (await env.juju.calls()).length;
     const summary = await inProcessHook(env, nextHook);
+    if (short) expect({ trial: i, calls: (await env.juju.calls()).length - callsBefore, wrote: summary.wroteState }).toEqual({ trial: i, calls: 0, wrote: false });
     const want = p.next[held][nextHook]!;
     expect({ trial: i, phase, held, nextHook, flags: summary.flags }).toEqual({ trial: i, phase, held, nextHook, flags: want.flags });
     expect({ trial: i, phase, held, nextHook, status: await env.juju.status() }).toEqual({
@@ -252,7 +259,7 @@ async function trial(p: Prepared, i: number): Promise<TrialOutcome> {
       nextHook,
       status: want.status,
     });
-    return { scenario: p.scenario.name, phase, held, next: nextHook, tempsLeft };
+    return { scenario: p.scenario.name, phase, held, next: nextHook, tempsLeft, short };
   } finally {
     await disposeEnv(env);
   }
@@ -292,6 +299,7 @@ describe('crash at any moment (SIGKILL of the real CLI hook)', () => {
       heldNew: count('held')['new'] ?? 0,
       nextHooks: count('next'),
       leftoverTempFiles: outcomes.reduce((n, o) => n + o.tempsLeft, 0),
+      idleShortWaySaidNothingToDo: outcomes.filter((o) => o.short).length,
       survived: killed(),
       failures: failures.length,
     });
