@@ -26,17 +26,17 @@
 // Every run goes through bench/stopwatch.mjs: wall time, CPU = user + sys of the hook's process tree,
 // peak RSS of the hook's node process. The bench asserts nothing about the figures.
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { freePort, registryConfigYaml, tarOf, waitForPort } from '../test/fixtures/registry/kit.mjs';
 import { makeCharm } from './charm.mjs';
 import { startStopwatch } from './stopwatch.mjs';
-import { median, progress, progressDone, quantile, table } from './stats.mjs';
+import { median, printHelp, progress, progressDone, quantile, table } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const USER = 'bench';
@@ -53,11 +53,7 @@ const { values: opts } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-if (opts.help) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-  process.stdout.write(text.slice(1, text.findIndex((l) => l.startsWith('import'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
-  process.exit(0);
-}
+if (opts.help) printHelp(import.meta.url);
 const ns = opts.n.split(',').map(Number);
 const pairs = Number(opts.pairs);
 if (!ns.every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(pairs) && pairs > 0)) {
@@ -83,36 +79,6 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once something accepts connections on 127.0.0.1:port. */
-async function waitForPort(port, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Starts docker-registry with TLS and htpasswd auth in `dir`; registers its stop (by pid) in `undo`. */
 async function startRegistry(dir) {
   const cert = join(dir, 'registry.crt');
@@ -124,27 +90,8 @@ async function startRegistry(dir) {
   mkdirSync(join(dir, 'storage'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
-  writeFileSync(config, [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${join(dir, 'storage')}`,
-    'http:',
-    `  addr: 127.0.0.1:${port}`,
-    `  secret: ${randomBytes(16).toString('hex')}`,
-    '  tls:',
-    `    certificate: ${cert}`,
-    `    key: ${key}`,
-    'auth:',
-    '  htpasswd:',
-    '    realm: docker-resource-bench',
-    `    path: ${join(dir, 'htpasswd')}`,
-    '',
-  ].join('\n'));
+  const auth = `  htpasswd:\n    realm: docker-resource-bench\n    path: ${join(dir, 'htpasswd')}\n`;
+  writeFileSync(config, registryConfigYaml(dir, port, { cert, key }, auth));
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -190,25 +137,6 @@ function writeOciLayout(dir, tag) {
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [ref] }));
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   return dir;
-}
-
-/** A POSIX tar (ustar) archive holding one regular file. */
-function tarOf(name, text) {
-  const content = Buffer.from(text);
-  const header = Buffer.alloc(512);
-  const field = (value, offset, length) => header.write(value, offset, length, 'ascii');
-  field(name, 0, 100);
-  field('0000644\0', 100, 8);
-  field('0000000\0', 108, 8);
-  field('0000000\0', 116, 8);
-  field(`${content.length.toString(8).padStart(11, '0')}\0`, 124, 12);
-  field('00000000000\0', 136, 12);
-  field('        ', 148, 8);
-  field('0', 156, 1);
-  field('ustar\0', 257, 6);
-  field('00', 263, 2);
-  field(`${header.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148, 8);
-  return Buffer.concat([header, content, Buffer.alloc((512 - (content.length % 512)) % 512), Buffer.alloc(1024)]);
 }
 
 /** `skopeo copy oci:LAYOUT:TAG docker://DESTINATION`; resolves with the digest of the pushed manifest. */

@@ -30,13 +30,13 @@
 // largest of that tree, i.e. the hook's node process. Tools spawned come from the fakes' call log.
 // The bench asserts nothing; it prints each target of the issue, met or MISSED.
 import { cpus, loadavg } from 'node:os';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeCharm } from './charm.mjs';
 import { startStopwatch } from './stopwatch.mjs';
-import { median, progress, progressDone, quantile, table } from './stats.mjs';
+import { median, printHelp, progress, progressDone, quantile, table } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = fileURLToPath(new URL('floor.mjs', import.meta.url));
@@ -75,11 +75,7 @@ const { values: opts } = parseArgs({
     help: { type: 'boolean', short: 'h' },
   },
 });
-if (opts.help) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
-  process.stdout.write(text.slice(1, text.findIndex((l) => l.startsWith('import'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
-  process.exit(0);
-}
+if (opts.help) printHelp(import.meta.url);
 const wanted = opts.cases?.split(',');
 const unknown = wanted?.filter((id) => !CASES.some((c) => c.id === id)) ?? [];
 if (unknown.length > 0) {

@@ -1,4 +1,6 @@
-// Small statistics and a Markdown table for the bench scripts.
+// Small statistics, a Markdown table and the help text for the bench scripts.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The q-quantile of `xs` (0 ≤ q ≤ 1), linearly interpolated. */
 export function quantile(xs, q) {
@@ -31,4 +33,11 @@ export function progress(text) {
 export function progressDone(line) {
   if (process.stderr.isTTY) process.stderr.write(' '.repeat(100) + '\r');
   if (line) process.stderr.write(line + '\n');
+}
+
+/** Prints a bench script's help, its header comment (from the second line to its first import), and exits. */
+export function printHelp(scriptUrl) {
+  const text = readFileSync(fileURLToPath(scriptUrl), 'utf8').split('\n');
+  process.stdout.write(text.slice(1, text.findIndex((l) => l.startsWith('import'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.exit(0);
 }

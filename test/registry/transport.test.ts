@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeImage } from '../../src/registry/index.js';
-import { freePort } from '../fixtures/registry/net.js';
+import { freePort } from '../fixtures/registry/kit.mjs';
 
 const SECRET = 'pw-SENTINEL-proxy-51e0';
 let plain: Server;
