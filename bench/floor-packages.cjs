@@ -6,18 +6,27 @@
 // bounded `data` listeners, `detached: true` and its process group killed when it exits, a time limit,
 // and an abort signal). No file read, no parsing, no state, no machine. What is left between this and
 // the hook is the hook's own code; what is between bench/floor.mjs and this is the packages'.
+//
+// With --machines, the shape floor: the same, with each resource-get made as the shape the project was
+// given requires it ("each resource gets an XState machine: idle → fetching → available | failed"): one
+// machine per resource, its fetch an invoked promise actor, and one subscriber that hears when it
+// settles. Nothing more: no parent machine, no guard, no time limit, no flags, status or state. What is
+// between the package floor and this is what that shape costs in XState; what is left between this and
+// the hook is the hook's own work.
 // CommonJS, like the bin. Exits 1 if a tool fails.
 //
-//   node bench/floor-packages.cjs N [CONCURRENCY] [BUNDLE_DIR]   # defaults: N in flight, dist/bundle
+//   node bench/floor-packages.cjs N [CONCURRENCY] [BUNDLE_DIR] [--machines]   # defaults: N in flight, dist/bundle
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { Script } = require('vm');
 const { wrap } = require('module');
 
-const n = Number(process.argv[2] ?? 1);
-const concurrency = Math.max(1, Number(process.argv[3] ?? n));
-const bundle = path.resolve(process.argv[4] ?? path.join(__dirname, '..', 'dist', 'bundle'));
+const machines = process.argv.includes('--machines');
+const [, , ...args] = process.argv.filter((a) => a !== '--machines');
+const n = Number(args[0] ?? 1);
+const concurrency = Math.max(1, Number(args[1] ?? n));
+const bundle = path.resolve(args[2] ?? path.join(__dirname, '..', 'dist', 'bundle'));
 
 /** Compiles one file of the bundle with its code cache, when there is one, as scripts/cli-loader.js does. */
 function load(name) {
@@ -35,7 +44,7 @@ function load(name) {
 }
 
 const { execa } = load('execa');
-load('xstate');
+const xstate = load('xstate');
 load('js-yaml');
 
 /** Runs one tool as the hook's runner does; resolves with its stdout when it exits 0. */
@@ -59,19 +68,60 @@ async function tool(file, args) {
   return out;
 }
 
-async function main() {
-  await tool('status-set', ['maintenance', '--', 'fetching resources']);
+/** Makes the N resource-get calls through `get`, CONCURRENCY in flight; resolves with how many printed a path. */
+async function getAll(get) {
   let next = 1;
-  const paths = [];
+  let fetched = 0;
   const worker = async () => {
     while (next <= n) {
       const i = next++;
-      paths.push(await tool('resource-get', [`image-${i}`]));
+      if (await get(`image-${i}`)) fetched++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return fetched;
+}
+
+/** The resource machine of the shape floor (--machines): its fetch is the call, its context the name and the path printed. */
+function resourceMachine() {
+  const { setup, fromPromise, assign } = xstate;
+  return setup({ actors: { fetch: fromPromise(({ input }) => tool('resource-get', [input.name])) } }).createMachine({
+    context: ({ input }) => ({ name: input.name, path: null }),
+    initial: 'idle',
+    states: {
+      idle: { on: { fetch: 'fetching' } },
+      fetching: {
+        invoke: {
+          src: 'fetch',
+          input: ({ context }) => ({ name: context.name }),
+          onDone: { target: 'available', actions: assign({ path: ({ event }) => event.output }) },
+          onError: 'failed',
+        },
+      },
+      available: {},
+      failed: {},
+    },
+  });
+}
+
+/** One resource through its machine: started, sent `fetch`, and watched until it settles; resolves with the path. */
+function throughMachine(machine, name) {
+  return new Promise((resolve) => {
+    const actor = xstate.createActor(machine, { input: { name } });
+    actor.subscribe((s) => {
+      if (s.value === 'available' || s.value === 'failed') resolve(s.context.path);
+    });
+    actor.start();
+    actor.send({ type: 'fetch' });
+  });
+}
+
+async function main() {
+  await tool('status-set', ['maintenance', '--', 'fetching resources']);
+  const machine = machines ? resourceMachine() : null;
+  const fetched = await getAll((name) => (machine ? throughMachine(machine, name) : tool('resource-get', [name])));
   await tool('status-set', ['active', '--', '']);
-  if (paths.length !== n) process.exit(1);
+  if (fetched !== n) process.exit(1);
 }
 
 main().catch((error) => {

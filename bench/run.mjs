@@ -16,8 +16,11 @@
 // again, --floor-concurrency K forces K), status-set, through node:child_process and nothing else.
 // Between the two in every pair runs the package floor, bench/floor-packages.cjs: the same calls
 // through execa with the hook's options, after loading execa, XState and js-yaml as the bin does. What
-// the packages cost is the package floor over the floor; what the hook's own code costs is the hook
-// over the package floor (a second table, and the reason printed beside each missed target).
+// the packages cost is the package floor over the floor. After it runs the shape floor (the same file
+// with --machines): each call made through an XState machine of its own, idle → fetching → available,
+// its fetch an invoked promise actor, as the shape the project was given requires. What that shape
+// costs is the shape floor over the package floor; what the hook's own code costs is the hook over the
+// shape floor (a second table, and the reason printed beside each missed target).
 // The floor of the idle hook (update-status, nothing to fetch) is bare `node -e ''`.
 // Both run against the same cheap fakes (bench/fakes: one shell process each, builtins only, plus
 // `sleep` for the resource-get delay) with the same environment, as Juju runs a hook: cwd and
@@ -136,10 +139,11 @@ async function measure(charm, c) {
   const floorConcurrency = Number(opts['floor-concurrency'] ?? (opts.calibrate ? await calibrate(charm, c) : c.floorConcurrency));
   const floorArgv = c.base === 'node' ? [process.execPath, '-e', ''] : [process.execPath, FLOOR, String(c.n), String(floorConcurrency)];
   const hookArgv = [process.execPath, ...nodeArgs, cli, ...hookArgs];
-  // The package floor runs between the two, in every pair of a case with a floor (bench/floor-packages.cjs).
+  // The package and shape floors run between the two, in every pair of a case with a floor (bench/floor-packages.cjs).
   const packagesArgv = c.base === 'floor' ? [process.execPath, ...nodeArgs, PACKAGES_FLOOR, String(c.n), String(floorConcurrency), dirname(cli)] : null;
+  const shapeArgv = packagesArgv && [...packagesArgv, '--machines'];
   const pairs = pairsFor(c);
-  const samples = { base: [], hook: [], packages: [] };
+  const samples = { base: [], hook: [], packages: [], shape: [] };
   // Every hook but install starts from the state one install left (an idle hook does not change it).
   if (c.hook !== 'install' && !charm.justInstalled) {
     charm.resetState();
@@ -150,6 +154,7 @@ async function measure(charm, c) {
     progress(`${c.id}: pair ${i}/${pairs}`);
     const base = await run(charm, floorArgv, c.hook, c.delay, c.base === 'node' ? "node -e ''" : 'floor');
     const packages = packagesArgv && (await run(charm, packagesArgv, c.hook, c.delay, 'package floor'));
+    const shape = shapeArgv && (await run(charm, shapeArgv, c.hook, c.delay, 'shape floor'));
     if (c.hook === 'install') charm.resetState();
     const before = charm.stateId();
     const hook = await run(charm, hookArgv, c.hook, c.delay, `${c.hook} hook`);
@@ -158,6 +163,7 @@ async function measure(charm, c) {
     samples.base.push(base);
     samples.hook.push(hook);
     if (packages) samples.packages.push(packages);
+    if (shape) samples.shape.push(shape);
   }
   charm.justInstalled = c.hook === 'install' || (charm.justInstalled && stateWrites === 0);
   const of = (runs, key) => runs.map((r) => r[key]);
@@ -171,7 +177,7 @@ async function measure(charm, c) {
   const warnings = [...new Set(samples.hook.map((r) => r.stderr.trim()).filter(Boolean))];
   const wall = median(ratios('wallMs')).toFixed(2);
   progressDone(`${c.id}: ${pairs} pairs, wall ${wall} ×, CPU ${median(ratios('cpuMs')).toFixed(2)} × ${c.base === 'node' ? "node -e ''" : 'floor'}`);
-  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, ...(packagesArgv ? { packages: { ...side(samples.packages), overFloor: { wall: ratios('wallMs', samples.packages), cpu: ratios('cpuMs', samples.packages) }, hookOver: { wall: ratios('wallMs', samples.hook, samples.packages), cpu: ratios('cpuMs', samples.hook, samples.packages) } } } : {}), stateBytes: charm.stateBytes(), stateWrites, warnings };
+  return { ...c, floorConcurrency: c.base === 'node' ? undefined : floorConcurrency, delayMs: c.delay * 1000, pairs, baseline: side(samples.base), measured: side(samples.hook), ratio: { wall: ratios('wallMs'), cpu: ratios('cpuMs') }, ...(packagesArgv ? { packages: { ...side(samples.packages), overFloor: { wall: ratios('wallMs', samples.packages), cpu: ratios('cpuMs', samples.packages) }, hookOver: { wall: ratios('wallMs', samples.hook, samples.packages), cpu: ratios('cpuMs', samples.hook, samples.packages) } }, shape: { ...side(samples.shape), overFloor: { wall: ratios('wallMs', samples.shape), cpu: ratios('cpuMs', samples.shape) }, hookOver: { wall: ratios('wallMs', samples.hook, samples.shape), cpu: ratios('cpuMs', samples.hook, samples.shape) } } } : {}), stateBytes: charm.stateBytes(), stateWrites, warnings };
 }
 
 const results = [];
@@ -196,13 +202,20 @@ const f = (x, d = 2) => x.toFixed(d);
 for (const r of results) {
   const base = r.base === 'node' ? "node -e ''" : 'floor';
   const what = `${r.hook} N=${r.n}${r.delayMs ? `, ${r.delayMs} ms per resource-get` : ''}`;
-  // Where a time target is missed, what the packages alone cost against the same floor, and the hook against them.
-  const under = (key) => (r.packages ? `; the package floor is ${f(median(r.packages.overFloor[key]))} × floor, the hook ${f(median(r.packages.hookOver[key]))} × the package floor` : '');
+  // Where a time target is missed: what the packages alone, and the given shape, cost against the same floor,
+  // which of them is already over the target, and the hook against the shape floor.
+  const under = (key) => {
+    if (!r.packages) return '';
+    const [packages, shape] = [median(r.packages.overFloor[key]), median(r.shape.overFloor[key])];
+    const over = packages > r.targets[key] ? ' (the package floor alone is over the target)' : shape > r.targets[key] ? ' (the shape floor alone is over the target)' : '';
+    return `; the package floor is ${f(packages)} × floor, the shape floor ${f(shape)} ×${over}, the hook ${f(median(r.shape.hookOver[key]))} × the shape floor`;
+  };
   if (r.targets.wall) check(median(r.ratio.wall) <= r.targets.wall, `${what}: wall ${f(median(r.ratio.wall))} × ${base} (≤ ${r.targets.wall} ×)${under('wall')}`);
   if (r.targets.cpu) check(median(r.ratio.cpu) <= r.targets.cpu, `${what}: CPU ${f(median(r.ratio.cpu))} × ${base} (≤ ${r.targets.cpu} ×)${under('cpu')}`);
   if (r.targets.rssMb) {
-    const packages = r.packages ? `; the package floor peaks at ${f(median(r.packages.rssMb), 1)} MB, the floor at ${f(median(r.baseline.rssMb), 1)} MB` : '';
-    check(median(r.measured.rssMb) <= r.targets.rssMb, `${what}: peak RSS ${f(median(r.measured.rssMb), 1)} MB (≤ ${r.targets.rssMb} MB)${packages}`);
+    const mb = (runs) => f(median(runs.rssMb), 1);
+    const floors = r.packages ? `; the package floor peaks at ${mb(r.packages)} MB, the shape floor at ${mb(r.shape)} MB, the floor at ${mb(r.baseline)} MB` : '';
+    check(median(r.measured.rssMb) <= r.targets.rssMb, `${what}: peak RSS ${mb(r.measured)} MB (≤ ${r.targets.rssMb} MB)${floors}`);
   }
   const tools = r.hook === 'update-status' ? 0 : r.n + 2;
   check(r.measured.tools.length === 1 && r.measured.tools[0] === tools, `${what}: ${r.measured.tools.join(' or ')} hook tools spawned (${tools})`);
@@ -253,16 +266,19 @@ console.log(
 );
 const withPackages = results.filter((r) => r.packages);
 if (withPackages.length > 0) {
-  console.log('\nThe package floor (bench/floor-packages.cjs): the floor\'s calls through execa with the hook\'s options, after loading execa, XState and js-yaml as the bin does\n');
+  console.log('\nThe package floor (bench/floor-packages.cjs): the floor\'s calls through execa with the hook\'s options, after loading execa, XState and js-yaml as the bin does;');
+  console.log('the shape floor (the same with --machines): each call through an XState machine of its own, idle → fetching → available, its fetch an invoked actor\n');
+  const pair = (a, b, d = 2) => `${f(a, d)} / ${f(b, d)}`;
   console.log(
     table(
-      ['case', 'wall ms floor / packages / hook', 'packages × floor (wall / CPU)', 'hook × packages (wall / CPU)', 'RSS MB floor / packages / hook'],
+      ['case', 'wall ms floor / packages / shape / hook', 'packages × floor (wall / CPU)', 'shape × floor (wall / CPU)', 'hook × shape (wall / CPU)', 'RSS MB floor / packages / shape / hook'],
       withPackages.map((r) => [
         r.id,
-        `${f(median(r.baseline.wallMs), 0)} / ${f(median(r.packages.wallMs), 0)} / ${f(median(r.measured.wallMs), 0)}`,
-        `${f(median(r.packages.overFloor.wall))} / ${f(median(r.packages.overFloor.cpu))}`,
-        `${f(median(r.packages.hookOver.wall))} / ${f(median(r.packages.hookOver.cpu))}`,
-        `${f(median(r.baseline.rssMb), 1)} / ${f(median(r.packages.rssMb), 1)} / ${f(median(r.measured.rssMb), 1)}`,
+        [r.baseline, r.packages, r.shape, r.measured].map((x) => f(median(x.wallMs), 0)).join(' / '),
+        pair(median(r.packages.overFloor.wall), median(r.packages.overFloor.cpu)),
+        pair(median(r.shape.overFloor.wall), median(r.shape.overFloor.cpu)),
+        pair(median(r.shape.hookOver.wall), median(r.shape.hookOver.cpu)),
+        [r.baseline, r.packages, r.shape, r.measured].map((x) => f(median(x.rssMb), 1)).join(' / '),
       ]),
     ),
   );
