@@ -4,8 +4,8 @@
 // caches, as the bin loads them (XState and js-yaml loaded, not used), and every call through execa with
 // the hook's options (src/hook-tools.ts: `reject: false`, `stdin: 'ignore'`, `buffer: false` with
 // bounded `data` listeners, `detached: true` and its process group killed when it exits, a time limit,
-// and an abort signal). No file read, no parsing, no state, no machine. What is left between this and
-// the hook is the hook's own code; what is between bench/floor.mjs and this is the packages'.
+// and an abort signal). No file read, no parsing, no state, no machine. What is between bench/floor.mjs
+// and this is the packages'.
 //
 // With --machines, the shape floor: the same, with each resource-get made as the shape the project was
 // given requires it ("each resource gets an XState machine: idle → fetching → available | failed"): one
@@ -13,7 +13,7 @@
 // settles. Nothing more: no parent machine, no guard, no time limit, no flags, status or state. What is
 // between the package floor and this is what that shape costs in XState; what is left between this and
 // the hook is the hook's own work.
-// CommonJS, like the bin. Exits 1 if a tool fails.
+// CommonJS, like the bin. Exits 1 if a tool fails or a resource-get prints nothing.
 //
 //   node bench/floor-packages.cjs N [CONCURRENCY] [BUNDLE_DIR] [--machines]   # defaults: N in flight, dist/bundle
 'use strict';
