@@ -83,9 +83,11 @@ function inHook(env: NodeJS.ProcessEnv): boolean {
   });
 }
 
-/** The summary at `path` if it is a regular file of at most its bound that parses as one. */
+/**
+ * The summary at `path` if it is a regular file of at most its bound that parses as one. A missing one, or a
+ * link (O_NOFOLLOW), throws, which {@link isIdleHook} reads as no; a FIFO opens without blocking and is not a file.
+ */
 function readSummary(path: string): IdleSummary | undefined {
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isFile()) return undefined;
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     if (!fstatSync(fd).isFile()) return undefined;
