@@ -31,9 +31,12 @@ export interface LayerContext {
   /** Those available but not confirmed by their registry (asked again in every hook while `verify` holds). */
   unverified: string[];
   /**
-   * Each resource's state, as its actor last reported it, in the order of `names`, in chunks of 32
-   * (read with `stateOf`): every report replaces one state, and a chunked list is copied in 64 places,
-   * not 1000 (a 1000-resource install makes 3000 reports).
+   * Each resource's state as its actor last reported it settling (`idle`, `available`, `failed`; or
+   * `fetching` as saved), in the order of `names`, in chunks of 32 (read with `stateOf`, which says
+   * `fetching` for a resource in `inFlight`): every settling replaces one state, and a chunked list is
+   * copied in 64 places, not 1000. A fetch the layer started is in `inFlight` from that moment, so the
+   * child's report that it entered `fetching` changes nothing here: it is a transition to tell, not a
+   * context to copy (at install N = 100 that is 100 fewer updates of the hook cycle's context).
    */
   states: ResourceState[][];
   /** The fetches queued in this hook, oldest first; those from `next` on wait for a slot. */
@@ -85,8 +88,13 @@ export function chunked(states: readonly ResourceState[]): ResourceState[][] {
   return out;
 }
 
-/** The state of a resource, by name. */
-export function stateOf(context: Pick<LayerContext, 'names' | 'states'>, name: string): ResourceState {
+/** The state of a resource, by name: `fetching` while it is in flight, else the state it last settled in. */
+export function stateOf(context: Pick<LayerContext, 'names' | 'states' | 'inFlight'>, name: string): ResourceState {
+  return context.inFlight.includes(name) ? 'fetching' : settledOf(context, name);
+}
+
+/** The state a resource last settled in (or was saved in), by name, whether or not it is in flight now. */
+export function settledOf(context: Pick<LayerContext, 'names' | 'states'>, name: string): ResourceState {
   const at = indexOf(context.names, name);
   return (at === -1 ? undefined : context.states[Math.floor(at / CHUNK)]?.[at % CHUNK]) ?? 'idle';
 }

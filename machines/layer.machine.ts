@@ -23,6 +23,8 @@ export const layerMachine = layerSetup.createMachine({
     'charm-status': { actions: 'setCharmStatus' },
     'resource.entered': [
       { guard: 'notInHook', target: '.aborted', actions: { type: 'abort', params: 'not inside a Juju hook' } },
+      // A fetch this cycle started is in flight already: its child's report of entering `fetching` is only told.
+      { guard: 'startedHere', actions: { type: 'notifyTransition', params: ({ context, event }) => transitionOf(context, event) } },
       {
         actions: [
           { type: 'notifyTransition', params: ({ context, event }) => transitionOf(context, event) },

@@ -15,6 +15,7 @@ import {
   isSettled,
   nextFetches,
   ownerOf,
+  settledOf,
   stateOf,
   withState,
   type LayerContext,
@@ -60,9 +61,12 @@ export type ResourceTransition = Omit<ResourceEntered, 'type' | 'state' | 'fatal
   to: ResourceEntered['state'];
 };
 
-/** The transition a child's report makes, or null when its state did not change. */
+/**
+ * The transition a child's report makes, or null when its state did not change. A fetch the layer started
+ * is in flight before its child reports entering `fetching`: that transition is from the state it settled in.
+ */
 export function transitionOf(context: LayerContext, event: ResourceEntered): ResourceTransition | null {
-  const from = stateOf(context, event.name);
+  const from = event.state === 'fetching' ? settledOf(context, event.name) : stateOf(context, event.name);
   const { type: _type, state: to, fatal: _fatal, ...details } = event;
   return from === to ? null : { ...details, from, to };
 }
@@ -116,12 +120,13 @@ export const layerSetup = setup({
       for (const { name, event } of start)
         act.sendTo(name, event === 'reverify' ? { type: event } : { type: event, verify: context.verify.includes(name) });
     }),
+    /** A child settled, or entered `fetching` without the layer starting it (an event sent to the child itself). */
     childEntered: assign(({ context, event }) => {
       if (event.type !== 'resource.entered') return {};
       const others = context.inFlight.filter((n) => n !== event.name);
       const unverified = context.unverified.filter((n) => n !== event.name);
       return {
-        states: withState(context, event.name, event.state),
+        states: event.state === 'fetching' ? context.states : withState(context, event.name, event.state),
         inFlight: event.state === 'fetching' ? [...others, event.name] : others,
         unverified: event.state === 'available' && event.unverified !== null ? [...unverified, event.name] : unverified,
         dirty: true,
@@ -143,6 +148,8 @@ export const layerSetup = setup({
   },
   guards: {
     notPlanned: ({ context }) => !context.ran,
+    /** A child reports entering `fetching` for a fetch the layer started: the layer already counts it in flight. */
+    startedHere: ({ context, event }) => event.type === 'resource.entered' && event.state === 'fetching' && context.inFlight.includes(event.name),
     mustAnnounce: ({ context }) => announcement(context) !== null,
     canStart: ({ context }) => canStart(context),
     isSettled: ({ context }) => isSettled(context),

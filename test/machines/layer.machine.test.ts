@@ -69,11 +69,9 @@ function events(s: Snap): LayerEvent[] {
   const out: LayerEvent[] = [{ type: 'run' }, { type: 'commit' }, { type: 'abandon', reason: 'charm code threw' }];
   // The charm asks for a resource once in a hook (asking again only repeats the same steps).
   if (!c.queue.some((q: { name: string }) => q.name === 'b')) out.push({ type: 'fetch', name: 'b' });
-  for (const name of c.inFlight) {
-    if (stateOf(c, name) !== 'fetching') out.push(entered(name, 'fetching') as never);
-    else out.push(entered(name, 'available') as never, entered(name, 'failed') as never);
-  }
-  if (c.inFlight.length > 0 && stateOf(c, c.inFlight[0]!) === 'fetching') out.push(entered(c.inFlight[0]!, 'failed', true) as never);
+  // A child the cycle started reports entering `fetching` (told, nothing changes), then settles.
+  for (const name of c.inFlight) out.push(entered(name, 'fetching') as never, entered(name, 'available') as never, entered(name, 'failed') as never);
+  if (c.inFlight.length > 0) out.push(entered(c.inFlight[0]!, 'failed', true) as never);
   const setting = inState(s, 'announcing') ? announcement(c) : inState(s, { committing: 'settingStatus' } as never) ? finalStatus(c)?.status : undefined;
   if (setting) {
     out.push({ type: 'xstate.done.actor.status-set', output: setting } as never);
@@ -195,6 +193,34 @@ describe('layer machine: single steps', () => {
     expect(s.value).toBe('fetching');
     expect(waiting(s.context)).toEqual([]);
     expect(s.context.inFlight).toEqual(['a']);
+  });
+
+  it('a child entering fetching for a fetch the cycle started is told, and changes nothing else', () => {
+    const s = step(start({ hook: 'update-status', states: { a: 'failed', b: 'available' }, autoFetched: true, status: STATUSES[1]! }), { type: 'run' });
+    expect(s.context.inFlight).toEqual(['a']);
+    expect(stateOf(s.context, 'a')).toBe('fetching');
+    const [entering, told] = transition(machine, s, entered('a', 'fetching') as never);
+    expect(entering.context).toBe(s.context);
+    const notified = (actions: typeof told) => actions.filter((a) => a.type === 'notifyTransition').map((a) => a.params);
+    expect(notified(told)).toEqual([expect.objectContaining({ name: 'a', from: 'failed', to: 'fetching', cause: 'fetch' })]);
+    const [settled, toldSettled] = transition(machine, entering, entered('a', 'available') as never);
+    expect(settled.value).toBe('settled');
+    expect(settled.context.inFlight).toEqual([]);
+    expect(stateOf(settled.context, 'a')).toBe('available');
+    expect(notified(toldSettled)).toEqual([expect.objectContaining({ name: 'a', from: 'fetching', to: 'available' })]);
+  });
+
+  it('a child sent a fetch by someone else is counted in flight from its report, and the cycle waits for it', () => {
+    const s = start({ hook: 'update-status', states: { a: 'available', b: 'idle' }, autoFetched: true });
+    const [entering, told] = transition(machine, s, entered('b', 'fetching') as never);
+    expect(entering.value).toBe('fetching');
+    expect(entering.context.inFlight).toEqual(['b']);
+    expect(stateOf(entering.context, 'b')).toBe('fetching');
+    expect(told.filter((a) => a.type === 'notifyTransition').map((a) => a.params)).toEqual([expect.objectContaining({ name: 'b', from: 'idle', to: 'fetching' })]);
+    expect(step(entering, { type: 'commit' }).value).toBe('fetching');
+    const settled = step(entering, entered('b', 'failed') as never);
+    expect(settled.value).toBe('settled');
+    expect(stateOf(settled.context, 'b')).toBe('failed');
   });
 
   it('clearing a status set in an earlier hook asks the unit first, and leaves a status the charm set since', () => {
