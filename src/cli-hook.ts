@@ -15,7 +15,7 @@ const LAYER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 /** The options of the commands that fetch. */
 const FETCH_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   ...LAYER_OPTIONS,
-  concurrency: { type: 'string', arg: 'N', help: 'fetch at most N resources at once (default 100)' },
+  concurrency: { type: 'string', arg: 'N', help: 'fetch at most N resources at once (default 64)' },
   timeout: { type: 'string', arg: 'MS', help: 'time limit of one fetch in ms (default 300000, at most 2147483647)' },
   retries: { type: 'string', arg: 'N', help: 'in-hook retries of a failing resource-get (default 1; 0 = off)' },
   verify: { type: 'boolean', help: "also ask each image's registry whether it can be pulled (as verify: true)" },

@@ -25,7 +25,7 @@ export interface LayerOptions {
   hookName?: string;
   /** Set the unit's status automatically (default: layer.yaml's `set-status`, else true). */
   setStatus?: boolean;
-  /** How many resources to fetch at once (default 100). */
+  /** How many resources to fetch at once (default 64). */
   concurrency?: number;
   /** The time limit of one fetch, in ms (default 5 minutes). */
   fetchTimeoutMs?: number;
@@ -54,11 +54,11 @@ export interface LayerOptions {
 
 /**
  * The default bound on fetches in flight: a unit asks its controller for at most this many resources at
- * once. Measured (docs/PERFORMANCE.md, change 9): at N = 100 with 50 ms per resource-get, 100 against 64
- * (one wave of calls, not two) took the install from 1.28–1.31 to 1.25–1.28 × its floor in CPU; at
- * N = 1000 neither the time nor the peak (129.8 MB, median of 3) moved.
+ * once. Measured (docs/PERFORMANCE.md): at N = 100 with 50 ms per resource-get, 64 against 16 took the
+ * install from 1.46 to 1.35 × its floor in wall time and 1.31 to 1.28 × in CPU; at N = 1000 the peak
+ * stayed at 130 MB, where 100 in flight took it to 149 MB.
  */
-const DEFAULT_CONCURRENCY = 100;
+const DEFAULT_CONCURRENCY = 64;
 
 /** Opens the layer for the current hook: reads the charm and the saved state, and takes the state lock. */
 export async function openLayer(options: LayerOptions = {}): Promise<DockerResourceLayer> {
