@@ -15,6 +15,28 @@ export function quantile(xs, q) {
 /** The median of `xs`. */
 export const median = (xs) => quantile(xs, 0.5);
 
+/**
+ * An interval for the median of what `xs` samples, from its order statistics alone (no assumption about the
+ * distribution): the k-th smallest and k-th largest of n, with k the largest for which the chance that the
+ * true median lies outside is at most 5 %; `confidence` is that interval's own (e.g. 98.8 % for n = 11,
+ * 2nd to 10th; 97.1 % for n = 31, 10th to 22nd). Null below 6 samples, where no such interval exists.
+ */
+export function medianInterval(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  // below[k] = P(Binomial(n, 1/2) < k): the chance that fewer than k samples fall below the median.
+  let k = 0;
+  let tail = 0;
+  let term = 0.5 ** n; // P(B = 0)
+  while (k < n && tail + term <= 0.025) {
+    tail += term;
+    term = (term * (n - k)) / (k + 1);
+    k++;
+  }
+  if (k === 0) return null;
+  return { lo: s[k - 1], hi: s[n - k], confidence: 1 - 2 * tail };
+}
+
 /** A Markdown table: the first column left-aligned, the others right-aligned. */
 export function table(head, rows) {
   const all = [head, ...rows];
