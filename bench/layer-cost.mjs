@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, printHelp, progress, progressDone, quantile, table } from './stats.mjs';
+import { median, printHelp, progress, progressDone, quartiles, table } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -110,7 +110,7 @@ progressDone(`layer cost N = ${n}: ${runs} runs of each`);
 const ms = (xs) => median(xs).toFixed(1);
 const ratio = (a, b) => {
   const rs = samples.get(a).map((x, i) => x / samples.get(b)[i]);
-  return `${median(rs).toFixed(2)} (${quantile(rs, 0.25).toFixed(2)}–${quantile(rs, 0.75).toFixed(2)})`;
+  return `${median(rs).toFixed(2)} (${quartiles(rs)})`;
 };
 console.log(
   table(

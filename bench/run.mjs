@@ -41,7 +41,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeCharm } from './charm.mjs';
 import { startStopwatch } from './stopwatch.mjs';
-import { median, medianInterval, printHelp, progress, progressDone, quantile, table } from './stats.mjs';
+import { median, medianInterval, printHelp, progress, progressDone, quartiles, table } from './stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = fileURLToPath(new URL('floor.mjs', import.meta.url));
@@ -250,7 +250,6 @@ if (opts.json) {
   process.exit(0);
 }
 
-const range = (xs, d = 2) => `${f(quantile(xs, 0.25), d)}–${f(quantile(xs, 0.75), d)}`;
 const load = (l) => l.map((x) => f(x)).join(' ');
 console.log(`docker-resource hook benchmark: node ${[...nodeArgs, cli.startsWith(ROOT) ? cli.slice(ROOT.length) : cli, ...hookArgs].join(' ')}; node ${process.version}, ${cpus().length} CPUs`);
 console.log(`load average ${load(loadBefore)} before, ${load(loadAfter)} after; medians of paired runs (floor, hook), ratio q1–q3 in brackets\n`);
@@ -266,10 +265,10 @@ console.log(
       r.base === 'node' ? "node -e ''" : `floor c=${r.floorConcurrency}`,
       `${f(median(r.baseline.wallMs), 0)} / ${f(median(r.measured.wallMs), 0)}`,
       f(median(r.ratio.wall)),
-      range(r.ratio.wall),
+      quartiles(r.ratio.wall),
       `${f(median(r.baseline.cpuMs), 0)} / ${f(median(r.measured.cpuMs), 0)}`,
       f(median(r.ratio.cpu)),
-      range(r.ratio.cpu),
+      quartiles(r.ratio.cpu),
       `${f(median(r.baseline.rssMb), 1)} / ${f(median(r.measured.rssMb), 1)}`,
       `${r.baseline.tools.join('|')} / ${r.measured.tools.join('|')}`,
       String(r.stateBytes),

@@ -15,6 +15,9 @@ export function quantile(xs, q) {
 /** The median of `xs`. */
 export const median = (xs) => quantile(xs, 0.5);
 
+/** The quartiles of `xs` as the tables show them, `q1–q3`, with `d` decimals. */
+export const quartiles = (xs, d = 2) => `${quantile(xs, 0.25).toFixed(d)}–${quantile(xs, 0.75).toFixed(d)}`;
+
 /**
  * An interval for the median of what `xs` samples, from its order statistics alone (no assumption about the
  * distribution): the k-th smallest and k-th largest of n, with k the largest for which the chance that the
@@ -24,10 +27,10 @@ export const median = (xs) => quantile(xs, 0.5);
 export function medianInterval(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
-  // below[k] = P(Binomial(n, 1/2) < k): the chance that fewer than k samples fall below the median.
+  // With B ~ Binomial(n, 1/2) the number of samples below the true median: `tail` = P(B < k), `term` = P(B = k).
   let k = 0;
   let tail = 0;
-  let term = 0.5 ** n; // P(B = 0)
+  let term = 0.5 ** n;
   while (k < n && tail + term <= 0.025) {
     tail += term;
     term = (term * (n - k)) / (k + 1);

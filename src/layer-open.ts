@@ -56,7 +56,7 @@ export interface LayerOptions {
  * The default bound on fetches in flight: a unit asks its controller for at most this many resources at
  * once. Measured (docs/PERFORMANCE.md): at N = 100 with 50 ms per resource-get, 64 against 16 took the
  * install from 1.46 to 1.35 × its floor in wall time and 1.31 to 1.28 × in CPU; at N = 1000 the peak
- * stayed at 130 MB, where 100 in flight took it to 149 MB.
+ * stayed at 130 MB, where 100 in flight took it to 129–162 MB over six later runs.
  */
 const DEFAULT_CONCURRENCY = 64;
 
